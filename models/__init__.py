@@ -1,1 +1,26 @@
-"""ctomatch models."""
+"""The ctomatch data model: every ORM table, re-exported so Alembic sees one metadata."""
+
+from models.account import Account
+from models.base import Base
+from models.company import Company
+from models.freelancer import FreelancerProfile, ProfileCompetence, ProfileCtoMission
+from models.match import Match, MatchDecision
+from models.mission import Mission, MissionCompetence, MissionCtoMission
+from models.rate_band import RateBand
+from models.taxonomy import TaxonomyItem
+
+__all__ = [
+    "Account",
+    "Base",
+    "Company",
+    "FreelancerProfile",
+    "Match",
+    "MatchDecision",
+    "Mission",
+    "MissionCompetence",
+    "MissionCtoMission",
+    "ProfileCompetence",
+    "ProfileCtoMission",
+    "RateBand",
+    "TaxonomyItem",
+]

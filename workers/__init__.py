@@ -1,1 +1,1 @@
-"""ctomatch workers."""
+"""Celery app and tasks (filled by the matching issue)."""

@@ -1,0 +1,33 @@
+# Two commands for a new machine with only python3: `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+
+.PHONY: install run test lint check clean-data
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Migrate, load the demo data and serve the API on the embedded default (SQLite under .data/).
+run: install
+	$(BIN)/ctomatch demo
+
+## The whole test suite: SQLite, and PostgreSQL (mandatory when CI=true).
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+check: test lint
+
+clean-data:
+	rm -rf .data

@@ -1,0 +1,88 @@
+"""Closed vocabularies shared by the schema, the API and the engine (stored as checked strings)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    FREELANCER = "freelancer"
+    COMPANY = "company"
+    OPERATOR = "operator"
+
+
+class RemotePreference(StrEnum):
+    REMOTE = "remote"
+    HYBRID = "hybrid"
+    ONSITE = "onsite"
+    FLEXIBLE = "flexible"
+
+
+class RemotePolicy(StrEnum):
+    REMOTE = "remote"
+    HYBRID = "hybrid"
+    ONSITE = "onsite"
+
+
+class Orientation(StrEnum):
+    CTO = "cto"
+    DSI = "dsi"
+    BOTH = "both"
+
+
+class Context(StrEnum):
+    AGENCY = "agency"
+    STARTUP = "startup"
+    SCALEUP = "scaleup"
+    FINTECH = "fintech"
+    INDUSTRIAL = "industrial"
+    ENTERPRISE = "enterprise"
+    PUBLIC_SECTOR = "public_sector"
+
+
+class CompanySize(StrEnum):
+    XS = "1-10"
+    S = "11-50"
+    M = "51-200"
+    L = "201-1000"
+    XL = "1000+"
+
+
+class MissionStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class TaxonomyKind(StrEnum):
+    HARD_SKILL = "hard_skill"
+    SOFT_SKILL = "soft_skill"
+    CTO_MISSION = "cto_mission"
+    AGENCY_PROJECT = "agency_project"
+    AGENCY_PHASE = "agency_phase"
+    AGENCY_DELIVERABLE = "agency_deliverable"
+    SECTOR = "sector"
+    CERTIFICATION = "certification"
+
+
+#: Kinds a profile can hold and a mission can require (fixtures/README.md).
+COMPETENCE_KINDS = frozenset(
+    {
+        TaxonomyKind.HARD_SKILL,
+        TaxonomyKind.SOFT_SKILL,
+        TaxonomyKind.AGENCY_PROJECT,
+        TaxonomyKind.AGENCY_PHASE,
+        TaxonomyKind.AGENCY_DELIVERABLE,
+    }
+)
+
+
+class MatchStatus(StrEnum):
+    PENDING = "pending"
+    SHORTLISTED = "shortlisted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    FREELANCER_INTERESTED = "freelancer_interested"
+    FREELANCER_DECLINED = "freelancer_declined"

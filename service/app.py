@@ -1,0 +1,108 @@
+"""create_app(): the one Litestar factory, used by `ctomatch run`, uvicorn and the tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, get
+from litestar.config.compression import CompressionConfig
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from sqlalchemy import text
+
+from service.account_controller import AccountController
+from service.auth.actor import ANONYMOUS, API_KEY_HEADER, role_guard, roles
+from service.companies.controllers import CompanyController
+from service.db import Database
+from service.dependencies import provide_actor, provide_db_session, provide_settings
+from service.errors import EXCEPTION_HANDLERS
+from service.freelancers.controllers import FreelancerController
+from service.logging_config import configure_logging
+from service.market.controllers import MarketController
+from service.missions.controllers import MissionController
+from service.pagination import provide_page_params
+from service.reference.controllers import ReferenceController
+from service.settings import Settings, get_settings
+
+
+@get(
+    "/health",
+    opt=roles(ANONYMOUS),
+    include_in_schema=True,
+    tags=["operations"],
+    summary="Liveness and database reachability",
+    description="Roles: anyone.",
+)
+async def health(state_database: Database) -> dict[str, str]:
+    async with state_database.session() as session:
+        await session.execute(text("SELECT 1"))
+    return {"status": "ok", "database": "ok"}
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    configure_logging(settings)
+    database = Database(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.database = database
+        try:
+            yield
+        finally:
+            await database.dispose()
+
+    openapi = OpenAPIConfig(
+        title="ctomatch API",
+        version="1.0.0",
+        description=(
+            "Matches freelance CTOs with companies. Authenticate with the `X-API-Key` header; every "
+            "operation's description names the roles that may call it. Errors are RFC 9457 problem details."
+        ),
+        path="/docs",
+        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        components=Components(
+            security_schemes={
+                "apiKey": SecurityScheme(type="apiKey", name=API_KEY_HEADER, security_scheme_in="header")
+            }
+        ),
+        security=[{"apiKey": []}],
+    )
+    return Litestar(
+        route_handlers=[
+            health,
+            AccountController,
+            ReferenceController,
+            MarketController,
+            FreelancerController,
+            CompanyController,
+            MissionController,
+        ],
+        lifespan=[lifespan],
+        guards=[role_guard],
+        dependencies={
+            "db_session": Provide(provide_db_session),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+            "actor": Provide(provide_actor, sync_to_thread=False),
+            "page": Provide(provide_page_params, sync_to_thread=False),
+            "state_database": Provide(lambda: database, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=openapi,
+        request_max_body_size=settings.max_body_bytes,
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
+        middleware=[
+            RateLimitConfig(
+                rate_limit=("minute", settings.rate_limit_per_minute),
+                exclude=["/health", "/docs"],
+            ).middleware
+        ],
+        logging_config=None,  # configure_logging() owns the handlers
+        debug=False,
+    )

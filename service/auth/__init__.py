@@ -1,0 +1,1 @@
+"""API keys, the calling actor, and the role guard."""

@@ -1,0 +1,109 @@
+"""Who is calling: resolved once per request from the X-API-Key header, checked by one guard.
+
+Each route declares the roles allowed to call it in `opt={"roles": ...}` (see `roles()`); the guard
+refuses everyone else. Ownership rules (a freelancer edits only their own profile, ...) live in the
+services, which receive the `Actor`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Account, Company, FreelancerProfile
+from models.enums import Role
+from service.auth.keys import hash_api_key
+from service.errors import Forbidden, Unauthenticated
+
+API_KEY_HEADER = "X-API-Key"
+ANONYMOUS = "anonymous"
+#: The OpenAPI schema and docs pages are generated routes; they are public.
+DOCS_PATH = "/docs"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated caller; `freelancer_id` / `company_id` are set for those roles."""
+
+    account_id: int
+    role: Role
+    email: str
+    freelancer_id: int | None = None
+    company_id: int | None = None
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role is Role.OPERATOR
+
+
+def roles(*allowed: Role | str) -> dict[str, Any]:
+    """Route `opt` naming who may call it; include ANONYMOUS for public routes."""
+    return {"roles": frozenset(str(r) for r in allowed)}
+
+
+async def resolve_actor(session: AsyncSession, api_key: str, secret_key: str) -> Actor | None:
+    account = await session.scalar(
+        select(Account).where(Account.api_key_hash == hash_api_key(api_key, secret_key))
+    )
+    if account is None or not account.active:
+        return None
+    freelancer_id = company_id = None
+    if account.role is Role.FREELANCER:
+        freelancer_id = await session.scalar(
+            select(FreelancerProfile.id).where(FreelancerProfile.account_id == account.id)
+        )
+    elif account.role is Role.COMPANY:
+        company_id = await session.scalar(select(Company.id).where(Company.account_id == account.id))
+    return Actor(account.id, account.role, account.email, freelancer_id, company_id)
+
+
+def allowed_roles(handler: BaseRouteHandler, path: str) -> frozenset[str]:
+    value = handler.opt.get("roles")
+    if value is None and (path == DOCS_PATH or path.startswith(DOCS_PATH + "/")):
+        return frozenset({ANONYMOUS})
+    if not isinstance(value, frozenset):
+        raise RuntimeError(f"route {handler} does not declare its roles")
+    return value
+
+
+async def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """Resolve the caller from its API key, then refuse it unless its role is one the route declares.
+
+    A key that is sent but unknown is refused even on public routes, so a typo never silently turns
+    a caller into an anonymous one.
+    """
+    allowed = allowed_roles(handler, connection.scope["path"])
+    actor: Actor | None = None
+    api_key = connection.headers.get(API_KEY_HEADER)
+    if api_key:
+        database = connection.app.state.database
+        async with database.session() as session:
+            actor = await resolve_actor(session, api_key, database.settings.secret_key)
+        if actor is None:
+            raise Unauthenticated(f"the API key in the {API_KEY_HEADER} header is unknown or revoked")
+    connection.scope["user"] = actor
+    if ANONYMOUS in allowed:
+        return
+    if actor is None:
+        raise Unauthenticated(f"send a valid API key in the {API_KEY_HEADER} header")
+    if str(actor.role) not in allowed:
+        raise Forbidden(
+            f"role '{actor.role}' may not call this endpoint (allowed: {', '.join(sorted(allowed))})"
+        )
+
+
+def current_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | None:
+    """The caller the guard resolved (None for an anonymous call on a public route)."""
+    actor = connection.scope.get("user")
+    return actor if isinstance(actor, Actor) else None
+
+
+def require_actor(actor: Actor | None) -> Actor:
+    if actor is None:
+        raise Unauthenticated(f"send a valid API key in the {API_KEY_HEADER} header")
+    return actor

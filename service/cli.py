@@ -1,0 +1,137 @@
+"""`ctomatch` command line: migrate, load fixtures, create operator keys, serve the API, run the demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from service.db import Database
+from service.settings import Settings, get_settings
+
+
+async def _migrate(settings: Settings, revision: str, down: bool = False) -> None:
+    from service import migrations
+
+    database = Database(settings)
+    try:
+        if down:
+            await migrations.downgrade(database.engine, revision)
+        else:
+            await migrations.upgrade(database.engine, revision)
+    finally:
+        await database.dispose()
+
+
+async def _load(settings: Settings, demo: bool) -> dict[str, str]:
+    from service.fixtures_loader import load_demo_data, load_reference_data
+
+    database = Database(settings)
+    try:
+        async with database.session() as session:
+            report = await load_reference_data(session)
+            print(f"reference data: created {report.created or 'nothing (already loaded)'}")
+            if not demo:
+                return {}
+            demo_report = await load_demo_data(session, settings.secret_key)
+            print(f"demo data: created {demo_report.created or 'nothing (already loaded)'}")
+            return demo_report.demo_keys
+    finally:
+        await database.dispose()
+
+
+async def _create_operator(settings: Settings, email: str, name: str) -> str:
+    from models.enums import Role
+    from service.accounts import create_account
+
+    database = Database(settings)
+    try:
+        async with database.session() as session:
+            _, key = await create_account(
+                session, email=email, role=Role.OPERATOR, display_name=name, secret_key=settings.secret_key
+            )
+            await session.commit()
+            return key
+    finally:
+        await database.dispose()
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "service.app:create_app",
+        factory=True,
+        host=settings.api_host,
+        port=settings.api_port,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
+def _banner(settings: Settings, keys: dict[str, str]) -> str:
+    base = f"http://{settings.api_host}:{settings.api_port}"
+    lines = [
+        "",
+        f"ctomatch API     {base}/api/v1",
+        f"API docs         {base}/docs   (Swagger UI: {base}/docs/swagger)",
+        f"OpenAPI schema   {base}/docs/openapi.json",
+        f"database         {settings.database_url}",
+    ]
+    if keys:
+        lines.append("demo API keys (send as the X-API-Key header):")
+        lines += [f"  {role:<10} {key}" for role, key in sorted(keys.items())]
+        lines.append(f'try: curl -H "X-API-Key: {keys.get("company", "")}" {base}/api/v1/missions')
+    return "\n".join(lines) + "\n"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ctomatch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    migrate = sub.add_parser("migrate", help="apply Alembic migrations (default: up to head)")
+    migrate.add_argument("--revision", default="head")
+    downgrade = sub.add_parser("downgrade", help="revert migrations (default: to base)")
+    downgrade.add_argument("--revision", default="base")
+    load = sub.add_parser(
+        "load-fixtures", help="load the taxonomy and rate grid, and the demo data with --demo"
+    )
+    load.add_argument("--demo", action="store_true")
+    operator = sub.add_parser("create-operator", help="create an operator account and print its API key once")
+    operator.add_argument("--email", required=True)
+    operator.add_argument("--name", default="Operator")
+    sub.add_parser("serve", help="serve the API")
+    sub.add_parser("demo", help="migrate, load the demo data, print the URLs and demo keys, serve the API")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = get_settings()
+    if args.command == "migrate":
+        asyncio.run(_migrate(settings, args.revision))
+    elif args.command == "downgrade":
+        asyncio.run(_migrate(settings, args.revision, down=True))
+    elif args.command == "load-fixtures":
+        asyncio.run(_load(settings, args.demo))
+    elif args.command == "create-operator":
+        from service.errors import DomainError
+
+        try:
+            key = asyncio.run(_create_operator(settings, args.email, args.name))
+        except DomainError as exc:
+            print(f"error: {exc.detail}", file=sys.stderr)
+            return 1
+        print(f"operator {args.email} created; API key (shown once): {key}")
+    elif args.command == "serve":
+        _serve(settings)
+    elif args.command == "demo":
+        asyncio.run(_migrate(settings, "head"))
+        keys = asyncio.run(_load(settings, demo=True))
+        print(_banner(settings, keys), flush=True)
+        _serve(settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

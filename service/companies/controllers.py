@@ -1,0 +1,93 @@
+"""HTTP routes of companies."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, patch, post
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import Context, Role
+from service.auth.actor import ANONYMOUS, Actor, roles
+from service.companies import services
+from service.companies.schemas import (
+    CompanyCreate,
+    CompanyPrivate,
+    CompanyPublic,
+    CompanyRegistered,
+    CompanyUpdate,
+)
+from service.pagination import Page, PageParams
+from service.settings import Settings
+
+
+class CompanyController(Controller):
+    path = "/api/v1/companies"
+    tags = ["companies"]  # noqa: RUF012
+
+    @post(
+        "/",
+        opt=roles(ANONYMOUS),
+        summary="Register a company",
+        description="Roles: anyone. Creates the company account; the API key is in the response, once.",
+    )
+    async def register(
+        self, db_session: AsyncSession, settings: Settings, data: CompanyCreate
+    ) -> CompanyRegistered:
+        company, api_key = await services.register_company(db_session, data, settings.secret_key)
+        return CompanyRegistered(company=services.to_private(company), api_key=api_key)
+
+    @get("/", opt=roles(Role.OPERATOR), summary="List companies", description="Roles: operator.")
+    async def list_companies(
+        self,
+        db_session: AsyncSession,
+        page: PageParams,
+        context: Context | None = None,
+        status: Annotated[str, Parameter(pattern="^(active|inactive|all)$")] = "all",
+        sort: Annotated[
+            str, Parameter(description="name, created_at, updated_at; '-' for descending")
+        ] = "name",
+    ) -> Page[CompanyPrivate]:
+        items, total = await services.list_companies(
+            db_session,
+            page,
+            active={"active": True, "inactive": False}.get(status),
+            context=context,
+            sort=sort,
+        )
+        return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+    @get(
+        "/{company_id:int}",
+        opt=roles(Role.FREELANCER, Role.COMPANY, Role.OPERATOR),
+        summary="Read a company",
+        description=(
+            "Roles: any signed-in account; the company itself and operators also see e-mail and phone."
+        ),
+    )
+    async def read(
+        self, db_session: AsyncSession, actor: Actor, company_id: int
+    ) -> CompanyPublic | CompanyPrivate:
+        return await services.read_company_for(db_session, actor, company_id)
+
+    @patch(
+        "/{company_id:int}",
+        opt=roles(Role.COMPANY, Role.OPERATOR),
+        summary="Update a company",
+        description="Roles: the company itself, operators.",
+    )
+    async def update(
+        self, db_session: AsyncSession, actor: Actor, company_id: int, data: CompanyUpdate
+    ) -> CompanyPrivate:
+        return await services.update_company(db_session, actor, company_id, data)
+
+    @post(
+        "/{company_id:int}/close",
+        opt=roles(Role.COMPANY, Role.OPERATOR),
+        status_code=200,
+        summary="Close a company",
+        description="Roles: the company itself, operators. Its open missions are closed too.",
+    )
+    async def close(self, db_session: AsyncSession, actor: Actor, company_id: int) -> CompanyPrivate:
+        return await services.close_company(db_session, actor, company_id)

@@ -1,0 +1,133 @@
+"""Business rules of companies: registration, ownership, closing (which closes their missions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Company, Mission
+from models.enums import MissionStatus, Role
+from service.accounts import create_account
+from service.auth.actor import Actor
+from service.companies.schemas import CompanyCreate, CompanyPrivate, CompanyPublic, CompanyUpdate
+from service.errors import Forbidden, NotFound
+from service.pagination import PageParams
+from service.querying import apply_sort, fetch_page
+
+SORT_KEYS = {"name": Company.name, "created_at": Company.created_at, "updated_at": Company.updated_at}
+
+
+async def register_company(
+    session: AsyncSession, data: CompanyCreate, secret_key: str, api_key: str | None = None
+) -> tuple[Company, str]:
+    account, key = await create_account(
+        session,
+        email=data.email,
+        role=Role.COMPANY,
+        display_name=data.name,
+        secret_key=secret_key,
+        api_key=api_key,
+    )
+    company = Company(
+        account_id=account.id,
+        account=account,
+        name=data.name,
+        context=data.context,
+        size=data.size,
+        sector=data.sector or "",
+        city=data.city,
+        description=data.description,
+        phone=data.phone,
+    )
+    session.add(company)
+    await session.commit()
+    return company, key
+
+
+async def get_company(session: AsyncSession, company_id: int) -> Company:
+    company = await session.get(Company, company_id)
+    if company is None:
+        raise NotFound(f"no company {company_id}")
+    return company
+
+
+def owns_company(actor: Actor, company: Company) -> bool:
+    return actor.is_operator or actor.company_id == company.id
+
+
+def ensure_owner_or_operator(actor: Actor, company: Company) -> None:
+    if not owns_company(actor, company):
+        raise Forbidden("only the company itself or an operator may do this")
+
+
+async def read_company_for(
+    session: AsyncSession, actor: Actor, company_id: int
+) -> CompanyPublic | CompanyPrivate:
+    company = await get_company(session, company_id)
+    return to_private(company) if owns_company(actor, company) else to_public(company)
+
+
+async def list_companies(
+    session: AsyncSession, page: PageParams, *, active: bool | None, context: str | None, sort: str
+) -> tuple[list[CompanyPrivate], int]:
+    query = select(Company)
+    if active is not None:
+        query = query.where(Company.active.is_(active))
+    if context is not None:
+        query = query.where(Company.context == context)
+    rows, total = await fetch_page(session, apply_sort(query, sort, SORT_KEYS, Company.id), page)
+    return [to_private(c) for c in rows], total
+
+
+async def update_company(
+    session: AsyncSession, actor: Actor, company_id: int, data: CompanyUpdate
+) -> CompanyPrivate:
+    company = await get_company(session, company_id)
+    ensure_owner_or_operator(actor, company)
+    for field, value in msgspec.structs.asdict(data).items():
+        if value is not msgspec.UNSET:
+            setattr(company, field, value)
+    await session.commit()
+    await session.refresh(company)
+    return to_private(company)
+
+
+async def close_company(session: AsyncSession, actor: Actor, company_id: int) -> CompanyPrivate:
+    """A closed company posts nothing more, and its open missions close with it."""
+    company = await get_company(session, company_id)
+    ensure_owner_or_operator(actor, company)
+    company.active = False
+    await session.execute(
+        update(Mission)
+        .where(Mission.company_id == company.id, Mission.status == MissionStatus.OPEN)
+        .values(status=MissionStatus.CLOSED)
+    )
+    await session.commit()
+    await session.refresh(company)
+    return to_private(company)
+
+
+def _public_fields(company: Company) -> dict[str, Any]:
+    return {
+        "id": company.id,
+        "name": company.name,
+        "context": company.context,
+        "size": company.size,
+        "sector": company.sector,
+        "city": company.city,
+        "description": company.description,
+        "active": company.active,
+        "created_at": company.created_at,
+        "updated_at": company.updated_at,
+    }
+
+
+def to_public(company: Company) -> CompanyPublic:
+    return CompanyPublic(**_public_fields(company))
+
+
+def to_private(company: Company) -> CompanyPrivate:
+    return CompanyPrivate(**_public_fields(company), email=company.account.email, phone=company.phone)

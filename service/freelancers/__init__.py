@@ -1,0 +1,1 @@
+"""Freelance CTO profiles."""

@@ -1,0 +1,345 @@
+"""Business rules of freelancer profiles: registration, who may read and edit what, filters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import msgspec
+from sqlalchemy import Select, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    FreelancerProfile,
+    Match,
+    Mission,
+    ProfileCompetence,
+    ProfileCtoMission,
+    RateBand,
+)
+from models.enums import COMPETENCE_KINDS, MatchStatus, RemotePreference, Role, TaxonomyKind
+from service.accounts import create_account
+from service.auth.actor import Actor
+from service.errors import FieldError, Forbidden, InvalidInput, NotFound
+from service.freelancers.schemas import (
+    Certification,
+    CompetenceLevel,
+    FreelancerCreate,
+    FreelancerPrivate,
+    FreelancerPublic,
+    FreelancerUpdate,
+    PastRole,
+    PublicReference,
+    Reference,
+)
+from service.market.services import band_for_years
+from service.pagination import PageParams
+from service.querying import apply_sort, fetch_page
+from service.reference.services import check_taxonomy_ids, list_rate_bands
+
+#: A company sees a freelancer's contact data once it has accepted a proposal of that freelancer
+#: for one of its missions (README, "Access rules").
+CONTACT_VISIBLE_STATUSES = frozenset({MatchStatus.ACCEPTED})
+
+SORT_KEYS = {
+    "tjm": FreelancerProfile.tjm,
+    "years_experience": FreelancerProfile.years_experience,
+    "available_from": FreelancerProfile.available_from,
+    "created_at": FreelancerProfile.created_at,
+    "updated_at": FreelancerProfile.updated_at,
+    "full_name": FreelancerProfile.full_name,
+}
+
+
+@dataclass(frozen=True)
+class FreelancerFilters:
+    competences: Sequence[str] = ()
+    band: str | None = None
+    tjm_min: int | None = None
+    tjm_max: int | None = None
+    remote: RemotePreference | None = None
+    available_by: date | None = None
+    active: bool | None = True
+    sort: str = "-updated_at"
+
+
+async def _validate_profile_fields(
+    session: AsyncSession,
+    *,
+    competences: Sequence[CompetenceLevel] | None,
+    cto_missions: Sequence[str] | None,
+    certifications: Sequence[Certification] | None,
+    past_roles: Sequence[PastRole] | None,
+) -> None:
+    errors: list[FieldError] = []
+    if competences is not None:
+        errors += await check_taxonomy_ids(
+            session, [c.id for c in competences], COMPETENCE_KINDS, "body.competences"
+        )
+        errors = [FieldError(e.field.replace("]", "].id", 1), e.reason) for e in errors]
+    if cto_missions is not None:
+        errors += await check_taxonomy_ids(
+            session, cto_missions, {TaxonomyKind.CTO_MISSION}, "body.cto_missions"
+        )
+    for index, cert in enumerate(certifications or ()):
+        if cert.category is not None:
+            found = await check_taxonomy_ids(
+                session,
+                [cert.category],
+                {TaxonomyKind.CERTIFICATION},
+                f"body.certifications[{index}].category",
+            )
+            errors += [FieldError(f"body.certifications[{index}].category", e.reason) for e in found]
+    for index, role in enumerate(past_roles or ()):
+        if role.end_year is not None and role.end_year < role.start_year:
+            errors.append(
+                FieldError(
+                    f"body.past_roles[{index}].end_year",
+                    f"end_year {role.end_year} is before start_year {role.start_year}",
+                )
+            )
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _set_competences(profile: FreelancerProfile, competences: Sequence[CompetenceLevel]) -> None:
+    profile.competences = [ProfileCompetence(competence_id=c.id, level=c.level) for c in competences]
+
+
+def _set_cto_missions(profile: FreelancerProfile, ids: Sequence[str]) -> None:
+    profile.cto_missions = [ProfileCtoMission(cto_mission_id=i) for i in ids]
+
+
+async def register_freelancer(
+    session: AsyncSession, data: FreelancerCreate, secret_key: str, api_key: str | None = None
+) -> tuple[FreelancerProfile, str]:
+    await _validate_profile_fields(
+        session,
+        competences=data.competences,
+        cto_missions=data.cto_missions,
+        certifications=data.certifications,
+        past_roles=data.past_roles,
+    )
+    account, key = await create_account(
+        session,
+        email=data.email,
+        role=Role.FREELANCER,
+        display_name=data.full_name,
+        secret_key=secret_key,
+        api_key=api_key,
+    )
+    profile = FreelancerProfile(
+        account_id=account.id,
+        account=account,
+        full_name=data.full_name,
+        headline=data.headline,
+        summary=data.summary,
+        years_experience=data.years_experience,
+        tjm=data.tjm,
+        available_from=data.available_from,
+        days_per_week=data.days_per_week,
+        remote_preference=data.remote_preference,
+        location=data.location,
+        orientation=data.orientation,
+        sectors=list(data.sectors),
+        certifications=[msgspec.to_builtins(c) for c in data.certifications],
+        stack=list(data.stack),
+        past_roles=[msgspec.to_builtins(r) for r in data.past_roles],
+        references=[msgspec.to_builtins(r) for r in data.references],
+        phone=data.phone,
+        linkedin_url=data.linkedin_url,
+    )
+    _set_competences(profile, data.competences)
+    _set_cto_missions(profile, data.cto_missions)
+    session.add(profile)
+    await session.commit()
+    return profile, key
+
+
+async def get_profile(session: AsyncSession, profile_id: int) -> FreelancerProfile:
+    profile = await session.get(FreelancerProfile, profile_id)
+    if profile is None:
+        raise NotFound(f"no freelancer profile {profile_id}")
+    return profile
+
+
+def _ensure_owner_or_operator(actor: Actor, profile: FreelancerProfile) -> None:
+    if actor.is_operator or actor.freelancer_id == profile.id:
+        return
+    raise Forbidden("only the freelancer themself or an operator may change this profile")
+
+
+async def company_sees_contact(session: AsyncSession, company_id: int, freelancer_id: int) -> bool:
+    query = select(
+        exists().where(
+            Match.freelancer_id == freelancer_id,
+            Match.mission_id == Mission.id,
+            Mission.company_id == company_id,
+            Match.status.in_(CONTACT_VISIBLE_STATUSES),
+        )
+    )
+    return bool(await session.scalar(query))
+
+
+async def read_profile_for(
+    session: AsyncSession, actor: Actor, profile_id: int
+) -> FreelancerPublic | FreelancerPrivate:
+    """Owner and operators get the private view; companies the public one (private once accepted)."""
+    profile = await get_profile(session, profile_id)
+    bands = await list_rate_bands(session)
+    if actor.is_operator or actor.freelancer_id == profile.id:
+        return to_private(profile, bands)
+    if actor.role is Role.COMPANY and actor.company_id is not None:
+        if await company_sees_contact(session, actor.company_id, profile.id):
+            return to_private(profile, bands)
+        return to_public(profile, bands)
+    raise Forbidden("a freelancer may read only their own profile")
+
+
+def _filtered_query(
+    filters: FreelancerFilters, bands: Sequence[RateBand]
+) -> Select[FreelancerProfile]:
+    query = select(FreelancerProfile)
+    if filters.active is not None:
+        query = query.where(FreelancerProfile.active.is_(filters.active))
+    for competence_id in filters.competences:
+        query = query.where(
+            exists().where(
+                ProfileCompetence.profile_id == FreelancerProfile.id,
+                ProfileCompetence.competence_id == competence_id,
+            )
+        )
+    if filters.band is not None:
+        band = next((b for b in bands if b.id == filters.band), None)
+        if band is None:
+            raise InvalidInput([FieldError("query.band", f"unknown experience band '{filters.band}'")])
+        query = query.where(FreelancerProfile.years_experience >= band.min_years)
+        if band.max_years is not None:
+            query = query.where(FreelancerProfile.years_experience < band.max_years)
+    if filters.tjm_min is not None and filters.tjm_max is not None and filters.tjm_min > filters.tjm_max:
+        raise InvalidInput(
+            [FieldError("query.tjm_min", f"tjm_min {filters.tjm_min} is above tjm_max {filters.tjm_max}")]
+        )
+    if filters.tjm_min is not None:
+        query = query.where(FreelancerProfile.tjm >= filters.tjm_min)
+    if filters.tjm_max is not None:
+        query = query.where(FreelancerProfile.tjm <= filters.tjm_max)
+    if filters.remote is not None:
+        query = query.where(FreelancerProfile.remote_preference == filters.remote)
+    if filters.available_by is not None:
+        query = query.where(FreelancerProfile.available_from <= filters.available_by)
+    return apply_sort(query, filters.sort, SORT_KEYS, FreelancerProfile.id)
+
+
+async def list_profiles_for(
+    session: AsyncSession, actor: Actor, filters: FreelancerFilters, page: PageParams
+) -> tuple[list[FreelancerPublic | FreelancerPrivate], int]:
+    if actor.role is Role.FREELANCER:
+        raise Forbidden("freelancers cannot browse other profiles")
+    if filters.competences:
+        errors = await check_taxonomy_ids(session, filters.competences, COMPETENCE_KINDS, "query.competence")
+        if errors:
+            raise InvalidInput(errors)
+    bands = await list_rate_bands(session)
+    rows, total = await fetch_page(session, _filtered_query(filters, bands), page)
+    convert = to_private if actor.is_operator else to_public
+    return [convert(p, bands) for p in rows], total
+
+
+async def update_profile(
+    session: AsyncSession, actor: Actor, profile_id: int, data: FreelancerUpdate
+) -> FreelancerPrivate:
+    profile = await get_profile(session, profile_id)
+    _ensure_owner_or_operator(actor, profile)
+    await _validate_profile_fields(
+        session,
+        competences=None if data.competences is msgspec.UNSET else data.competences,
+        cto_missions=None if data.cto_missions is msgspec.UNSET else data.cto_missions,
+        certifications=None if data.certifications is msgspec.UNSET else data.certifications,
+        past_roles=None if data.past_roles is msgspec.UNSET else data.past_roles,
+    )
+    for field in (
+        "full_name",
+        "headline",
+        "summary",
+        "years_experience",
+        "tjm",
+        "available_from",
+        "days_per_week",
+        "remote_preference",
+        "location",
+        "orientation",
+        "phone",
+        "linkedin_url",
+        "active",
+    ):
+        value = getattr(data, field)
+        if value is not msgspec.UNSET:
+            setattr(profile, field, value)
+    for field in ("sectors", "stack", "certifications", "past_roles", "references"):
+        value = getattr(data, field)
+        if value is not msgspec.UNSET:
+            setattr(profile, field, msgspec.to_builtins(value))
+    if data.competences is not msgspec.UNSET:
+        _set_competences(profile, data.competences)
+    if data.cto_missions is not msgspec.UNSET:
+        _set_cto_missions(profile, data.cto_missions)
+    await session.commit()
+    await session.refresh(profile)
+    return to_private(profile, await list_rate_bands(session))
+
+
+async def deactivate_profile(session: AsyncSession, actor: Actor, profile_id: int) -> FreelancerPrivate:
+    return await update_profile(session, actor, profile_id, FreelancerUpdate(active=False))
+
+
+def _band_id(profile: FreelancerProfile, bands: Sequence[RateBand]) -> str:
+    return band_for_years(bands, profile.years_experience).id
+
+
+def to_public(profile: FreelancerProfile, bands: Sequence[RateBand]) -> FreelancerPublic:
+    return FreelancerPublic(
+        **_shared_fields(profile, bands),
+        references=[
+            msgspec.convert({k: v for k, v in r.items() if k != "contact"}, PublicReference)
+            for r in profile.references
+        ],
+    )
+
+
+def to_private(profile: FreelancerProfile, bands: Sequence[RateBand]) -> FreelancerPrivate:
+    return FreelancerPrivate(
+        **_shared_fields(profile, bands),
+        references=[msgspec.convert(r, Reference) for r in profile.references],
+        email=profile.account.email,
+        phone=profile.phone,
+        linkedin_url=profile.linkedin_url,
+    )
+
+
+def _shared_fields(profile: FreelancerProfile, bands: Sequence[RateBand]) -> dict[str, Any]:
+    return {
+        "id": profile.id,
+        "full_name": profile.full_name,
+        "headline": profile.headline,
+        "summary": profile.summary,
+        "years_experience": profile.years_experience,
+        "experience_band": _band_id(profile, bands),
+        "tjm": profile.tjm,
+        "available_from": profile.available_from,
+        "days_per_week": profile.days_per_week,
+        "remote_preference": profile.remote_preference,
+        "location": profile.location,
+        "orientation": profile.orientation,
+        "competences": [CompetenceLevel(c.competence_id, c.level) for c in profile.competences],
+        "cto_missions": [m.cto_mission_id for m in profile.cto_missions],
+        "sectors": list(profile.sectors),
+        "certifications": [msgspec.convert(c, Certification) for c in profile.certifications],
+        "stack": list(profile.stack),
+        "past_roles": [msgspec.convert(r, PastRole) for r in profile.past_roles],
+        "active": profile.active,
+        "created_at": profile.created_at,
+        "updated_at": profile.updated_at,
+    }

@@ -1,0 +1,1 @@
+"""Market check: where a daily rate sits against the grid for an experience band."""

@@ -1,0 +1,1 @@
+"""Missions companies post."""

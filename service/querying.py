@@ -1,0 +1,47 @@
+"""Sorting and counting for list endpoints, so every list pages and sorts the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from service.errors import FieldError, InvalidInput
+from service.pagination import PageParams
+
+RowT = TypeVar("RowT")
+
+
+def apply_sort(
+    query: Select[RowT],
+    sort: str,
+    allowed: Mapping[str, InstrumentedAttribute[Any]],
+    tiebreak: InstrumentedAttribute[Any],
+) -> Select[RowT]:
+    """`sort=-tjm` sorts descending; unknown keys are a 422 naming the allowed ones."""
+    descending = sort.startswith("-")
+    key = sort.lstrip("-+")
+    column = allowed.get(key)
+    if column is None:
+        choices = ", ".join(sorted(allowed))
+        raise InvalidInput(
+            [
+                FieldError(
+                    "query.sort", f"unknown sort key '{key}' (allowed: {choices}, '-' prefix for descending)"
+                )
+            ]
+        )
+    ordered = column.desc() if descending else column.asc()
+    return query.order_by(ordered, tiebreak.desc() if descending else tiebreak.asc())
+
+
+async def fetch_page(
+    session: AsyncSession, query: Select[RowT], page: PageParams
+) -> tuple[Sequence[RowT], int]:
+    """The page's rows and the total number of rows matching the filters."""
+    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = (await session.scalars(query.limit(page.limit).offset(page.offset))).unique().all()
+    return rows, int(total or 0)

@@ -1,0 +1,1 @@
+"""Reference data: the competence taxonomy and the TJM rate grid."""

@@ -1,0 +1,111 @@
+"""Typed settings read from the environment, shared by the API, the workers and the CLI.
+
+Every process calls `get_settings()`; nothing else reads `os.environ`. Defaults are the embedded mode:
+SQLite for the data and for the Celery broker/result backend, under one data directory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-insecure-secret-change-me"  # noqa: S105 - refused outside development
+
+
+class SettingsError(ValueError):
+    """Raised when the environment holds an invalid setting."""
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All configuration of ctomatch; build it with `Settings.from_env()`."""
+
+    environment: str = "development"
+    data_dir: Path = Path(".data")
+    database_url: str = ""
+    celery_broker_url: str = ""
+    celery_result_backend: str = ""
+    secret_key: str = DEFAULT_SECRET_KEY
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    max_body_bytes: int = 1_000_000
+    rate_limit_per_minute: int = 600
+    cors_origins: list[str] = field(default_factory=list)
+    log_json: bool = False
+    log_level: str = "INFO"
+    database_echo: bool = False
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Read the environment once; embedded defaults live under CTOMATCH_DATA_DIR."""
+        data_dir = Path(os.environ.get("CTOMATCH_DATA_DIR", ".data")).resolve()
+        environment = os.environ.get("CTOMATCH_ENV", "development")
+        settings = cls(
+            environment=environment,
+            data_dir=data_dir,
+            database_url=os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'ctomatch.db'}",
+            celery_broker_url=os.environ.get("CELERY_BROKER_URL")
+            or f"sqla+sqlite:///{data_dir / 'celery-broker.db'}",
+            celery_result_backend=os.environ.get("CELERY_RESULT_BACKEND")
+            or f"db+sqlite:///{data_dir / 'celery-results.db'}",
+            secret_key=os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+            api_host=os.environ.get("API_HOST", "127.0.0.1"),
+            api_port=_env_int("API_PORT", 8000),
+            max_body_bytes=_env_int("MAX_BODY_BYTES", 1_000_000),
+            rate_limit_per_minute=_env_int("RATE_LIMIT_PER_MINUTE", 600),
+            cors_origins=_env_list("CORS_ORIGINS", []),
+            log_json=_env_bool("LOG_JSON", environment == "production"),
+            log_level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+            database_echo=_env_bool("DATABASE_ECHO", False),
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Refuse settings that would be unsafe or cannot work."""
+        if self.environment == "production" and self.secret_key == DEFAULT_SECRET_KEY:
+            raise SettingsError("SECRET_KEY must be set in production")
+        if len(self.secret_key) < 16:
+            raise SettingsError("SECRET_KEY must be at least 16 characters")
+        if self.max_body_bytes < 1024:
+            raise SettingsError("MAX_BODY_BYTES must be at least 1024")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def ensure_data_dir(self) -> None:
+        """The embedded SQLite files need their folder before the first connection."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings.from_env()
