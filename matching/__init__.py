@@ -1,1 +1,58 @@
-"""ctomatch matching."""
+"""ctomatch matching: the pure scoring engine (numpy/scipy/scikit-learn arrays in, arrays out; no I/O).
+
+The service turns database rows into `ProfileInput` / `MissionInput`, encodes the pool once
+(`encode_profiles`), and calls `score_mission_against_pool` or `top_matches`; `explain_pair` turns a
+scored pair into reasons a person can check.
+"""
+
+from matching.engine import (
+    ALGORITHM_VERSION,
+    MissionTopK,
+    PairScores,
+    score_mission_against_pool,
+    top_matches,
+)
+from matching.explain import Explanation, Reason, SkillGaps, budget_warning, explain_pair, skill_gaps
+from matching.factors import EXCLUSION_REASONS
+from matching.inputs import (
+    CONTEXT_IDS,
+    FACTOR_NAMES,
+    MissionInput,
+    PastRole,
+    ProfileInput,
+    RateBand,
+    RateGrid,
+    Vocabulary,
+    Weights,
+    labels_from_taxonomy,
+)
+from matching.pool import MissionBatch, ProfilePool, encode_missions, encode_profiles
+
+__all__ = [
+    "ALGORITHM_VERSION",
+    "CONTEXT_IDS",
+    "EXCLUSION_REASONS",
+    "FACTOR_NAMES",
+    "Explanation",
+    "MissionBatch",
+    "MissionInput",
+    "MissionTopK",
+    "PairScores",
+    "PastRole",
+    "ProfileInput",
+    "ProfilePool",
+    "RateBand",
+    "RateGrid",
+    "Reason",
+    "SkillGaps",
+    "Vocabulary",
+    "Weights",
+    "budget_warning",
+    "encode_missions",
+    "encode_profiles",
+    "explain_pair",
+    "labels_from_taxonomy",
+    "score_mission_against_pool",
+    "skill_gaps",
+    "top_matches",
+]

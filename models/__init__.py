@@ -7,6 +7,7 @@ from models.freelancer import FreelancerProfile, ProfileCompetence, ProfileCtoMi
 from models.match import Match, MatchDecision
 from models.mission import Mission, MissionCompetence, MissionCtoMission
 from models.rate_band import RateBand
+from models.scoring_job import ScoringJob, ScoringJobChunk
 from models.taxonomy import TaxonomyItem
 
 __all__ = [
@@ -22,5 +23,7 @@ __all__ = [
     "ProfileCompetence",
     "ProfileCtoMission",
     "RateBand",
+    "ScoringJob",
+    "ScoringJobChunk",
     "TaxonomyItem",
 ]

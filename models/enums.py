@@ -86,3 +86,10 @@ class MatchStatus(StrEnum):
     DECLINED = "declined"
     FREELANCER_INTERESTED = "freelancer_interested"
     FREELANCER_DECLINED = "freelancer_declined"
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"

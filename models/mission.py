@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, TimestampMixin, str_enum
+from models.base import Base, DateTimeUTC, TimestampMixin, str_enum
 from models.company import Company
 from models.enums import Context, MissionStatus, Orientation, RemotePolicy
 
@@ -51,6 +51,10 @@ class Mission(TimestampMixin, Base):
     status: Mapped[MissionStatus] = mapped_column(
         str_enum(MissionStatus, "mission_status", 8), default=MissionStatus.OPEN, nullable=False, index=True
     )
+    # The updated_at this row had when its matches were last computed, and by which algorithm:
+    # the row is stale (rescored by the periodic sweep) while either differs from now.
+    scored_revision: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
+    scored_algorithm: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     company: Mapped[Company] = relationship(lazy="joined")
     competences: Mapped[list[MissionCompetence]] = relationship(

@@ -27,6 +27,8 @@ from service.market.controllers import MarketController
 from service.missions.controllers import MissionController
 from service.pagination import provide_page_params
 from service.reference.controllers import ReferenceController
+from service.scoring.controllers import MatchController
+from service.scoring.queue import CeleryScoringQueue, ScoringQueue
 from service.settings import Settings, get_settings
 
 
@@ -44,10 +46,16 @@ async def health(state_database: Database) -> dict[str, str]:
     return {"status": "ok", "database": "ok"}
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | None = None) -> Litestar:
+    """`scoring_queue` defaults to Celery on the settings' broker; tests may pass a recording one."""
     settings = settings or get_settings()
     configure_logging(settings)
     database = Database(settings)
+    if scoring_queue is None:
+        from workers.celery_app import create_celery
+
+        scoring_queue = CeleryScoringQueue(create_celery(settings))
+    queue = scoring_queue
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -82,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             FreelancerController,
             CompanyController,
             MissionController,
+            MatchController,
         ],
         lifespan=[lifespan],
         guards=[role_guard],
@@ -91,6 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "actor": Provide(provide_actor, sync_to_thread=False),
             "page": Provide(provide_page_params, sync_to_thread=False),
             "state_database": Provide(lambda: database, sync_to_thread=False),
+            "scoring_queue": Provide(lambda: queue, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import signal
+import subprocess
 import sys
 from collections.abc import Sequence
 
@@ -57,6 +60,44 @@ async def _create_operator(settings: Settings, email: str, name: str) -> str:
         await database.dispose()
 
 
+async def _queue_full_rescore(settings: Settings) -> str:
+    from service.scoring.queue import CeleryScoringQueue
+    from service.scoring.services import create_job
+    from workers.celery_app import create_celery
+
+    database = Database(settings)
+    try:
+        async with database.session() as session:
+            job = await create_job(session, "rescore_all", None)
+        await CeleryScoringQueue(create_celery(settings)).rescore_all(job.id)
+        return job.id
+    finally:
+        await database.dispose()
+
+
+def worker_command(settings: Settings, *, beat: bool = True, concurrency: int = 2) -> list[str]:
+    """The `celery worker` command line; the embedded mode runs beat inside the worker."""
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.celery_app",
+        "worker",
+        "--loglevel",
+        settings.log_level,
+        "--concurrency",
+        str(concurrency),
+        "--queues",
+        settings.celery_queue,
+        "--hostname",
+        f"ctomatch@{os.uname().nodename}-{os.getpid()}",
+    ]
+    if beat:
+        command += ["--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
+    return command
+
+
 def _serve(settings: Settings) -> None:
     import uvicorn
 
@@ -82,8 +123,29 @@ def _banner(settings: Settings, keys: dict[str, str]) -> str:
     if keys:
         lines.append("demo API keys (send as the X-API-Key header):")
         lines += [f"  {role:<10} {key}" for role, key in sorted(keys.items())]
-        lines.append(f'try: curl -H "X-API-Key: {keys.get("company", "")}" {base}/api/v1/missions')
+        lines.append(f'try: curl -H "X-API-Key: {keys.get("operator", "")}" {base}/api/v1/missions/1/matches')
     return "\n".join(lines) + "\n"
+
+
+def _demo(settings: Settings) -> None:
+    """Everything `make run` needs in one process tree: the worker is a child, stopped with the API."""
+    asyncio.run(_migrate(settings, "head"))
+    keys = asyncio.run(_load(settings, demo=True))
+    job_id = asyncio.run(_queue_full_rescore(settings))
+    worker = subprocess.Popen(worker_command(settings))  # noqa: S603 - our own interpreter and arguments
+    print(_banner(settings, keys), flush=True)
+    print(
+        f"scoring job {job_id} queued; a celery worker (pid {worker.pid}) is computing the matches",
+        flush=True,
+    )
+    try:
+        _serve(settings)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,7 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
     operator.add_argument("--email", required=True)
     operator.add_argument("--name", default="Operator")
     sub.add_parser("serve", help="serve the API")
-    sub.add_parser("demo", help="migrate, load the demo data, print the URLs and demo keys, serve the API")
+    worker = sub.add_parser(
+        "worker", help="run a Celery worker (with the periodic stale sweep unless --no-beat)"
+    )
+    worker.add_argument("--no-beat", action="store_true")
+    worker.add_argument("--concurrency", type=int, default=2)
+    sub.add_parser("rescore", help="queue a full rescore job and print its id")
+    sub.add_parser(
+        "demo", help="migrate, load the demo data, start a worker, queue a full rescore, serve the API"
+    )
     return parser
 
 
@@ -125,11 +195,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"operator {args.email} created; API key (shown once): {key}")
     elif args.command == "serve":
         _serve(settings)
+    elif args.command == "worker":
+        settings.ensure_data_dir()
+        command = worker_command(settings, beat=not args.no_beat, concurrency=args.concurrency)
+        os.execv(sys.executable, command)  # noqa: S606 - our own interpreter, fixed arguments
+    elif args.command == "rescore":
+        print(asyncio.run(_queue_full_rescore(settings)))
     elif args.command == "demo":
-        asyncio.run(_migrate(settings, "head"))
-        keys = asyncio.run(_load(settings, demo=True))
-        print(_banner(settings, keys), flush=True)
-        _serve(settings)
+        _demo(settings)
     return 0
 
 

@@ -160,6 +160,8 @@ def _validation_handler(
 
 def _http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     status = exc.status_code
+    if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        logger.error("server error on %s %s: %r", request.method, request.url.path, exc, exc_info=exc)
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     detail = str(exc.detail) if exc.detail and exc.detail != phrase else phrase
     if isinstance(exc, NotFoundException):

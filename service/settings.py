@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from matching.inputs import Weights
+
 DEFAULT_SECRET_KEY = "dev-insecure-secret-change-me"  # noqa: S105 - refused outside development
 
 
@@ -26,6 +28,29 @@ def _env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def _env_weights(name: str) -> dict[str, float]:
+    """`MATCH_WEIGHTS=competences=0.3,tjm=0.12,...`: factors not named keep their default weight."""
+    raw = os.environ.get(name, "").strip()
+    weights: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        key, _, value = part.partition("=")
+        try:
+            weights[key.strip()] = float(value)
+        except ValueError as exc:
+            raise SettingsError(f"{name}: '{part}' is not factor=weight") from exc
+    return weights
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -60,6 +85,15 @@ class Settings:
     log_json: bool = False
     log_level: str = "INFO"
     database_echo: bool = False
+    match_weights: dict[str, float] = field(default_factory=dict)
+    match_min_score: float = 35.0
+    match_store_limit: int = 200
+    rescore_chunk_missions: int = 20
+    stale_sweep_seconds: float = 60.0
+    celery_visibility_timeout: int = 900
+    scoring_task_time_limit: int = 600
+    celery_task_always_eager: bool = False
+    celery_queue: str = "ctomatch"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -83,6 +117,14 @@ class Settings:
             log_json=_env_bool("LOG_JSON", environment == "production"),
             log_level=os.environ.get("LOG_LEVEL", "INFO").upper(),
             database_echo=_env_bool("DATABASE_ECHO", False),
+            match_weights=_env_weights("MATCH_WEIGHTS"),
+            match_min_score=_env_float("MATCH_MIN_SCORE", 35.0),
+            match_store_limit=_env_int("MATCH_STORE_LIMIT", 200),
+            rescore_chunk_missions=_env_int("RESCORE_CHUNK_MISSIONS", 20),
+            stale_sweep_seconds=_env_float("STALE_SWEEP_SECONDS", 60.0),
+            celery_visibility_timeout=_env_int("CELERY_VISIBILITY_TIMEOUT", 900),
+            scoring_task_time_limit=_env_int("SCORING_TASK_TIME_LIMIT", 600),
+            celery_queue=os.environ.get("CELERY_QUEUE", "ctomatch"),
         )
         settings.validate()
         return settings
@@ -95,6 +137,18 @@ class Settings:
             raise SettingsError("SECRET_KEY must be at least 16 characters")
         if self.max_body_bytes < 1024:
             raise SettingsError("MAX_BODY_BYTES must be at least 1024")
+        if not 0 <= self.match_min_score <= 100:
+            raise SettingsError("MATCH_MIN_SCORE must be between 0 and 100")
+        if self.match_store_limit < 1 or self.rescore_chunk_missions < 1:
+            raise SettingsError("MATCH_STORE_LIMIT and RESCORE_CHUNK_MISSIONS must be positive")
+        try:
+            self.weights()
+        except ValueError as exc:
+            raise SettingsError(f"MATCH_WEIGHTS: {exc}") from exc
+
+    def weights(self) -> Weights:
+        """The factor weights of the engine: defaults, overridden by MATCH_WEIGHTS."""
+        return Weights.from_mapping(self.match_weights)
 
     @property
     def is_sqlite(self) -> bool:

@@ -24,6 +24,7 @@ from service.db import Database
 from service.fixtures_loader import load_reference_data
 from service.settings import Settings
 from tests.factories import Caller, create_operator, register_company, register_freelancer
+from tests.scoring_queue import RecordingScoringQueue
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -127,9 +128,17 @@ async def database(backend: Backend) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-async def client(backend: Backend, database: Database) -> AsyncIterator[AsyncTestClient[object]]:
+def scoring_queue(backend: Backend) -> RecordingScoringQueue:
+    """Records what the API enqueues; tests that want matches set `inline = True`."""
+    return RecordingScoringQueue(backend.settings)
+
+
+@pytest.fixture
+async def client(
+    backend: Backend, database: Database, scoring_queue: RecordingScoringQueue
+) -> AsyncIterator[AsyncTestClient[object]]:
     """A real HTTP client (httpx) against the real app, on a fresh database."""
-    app = create_app(backend.settings)
+    app = create_app(backend.settings, scoring_queue=scoring_queue)
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
 

@@ -19,6 +19,7 @@ from service.companies.schemas import (
     CompanyUpdate,
 )
 from service.pagination import Page, PageParams
+from service.scoring.queue import ScoringQueue
 from service.settings import Settings
 
 
@@ -89,5 +90,7 @@ class CompanyController(Controller):
         summary="Close a company",
         description="Roles: the company itself, operators. Its open missions are closed too.",
     )
-    async def close(self, db_session: AsyncSession, actor: Actor, company_id: int) -> CompanyPrivate:
-        return await services.close_company(db_session, actor, company_id)
+    async def close(
+        self, db_session: AsyncSession, actor: Actor, scoring_queue: ScoringQueue, company_id: int
+    ) -> CompanyPrivate:
+        return await services.close_company(db_session, actor, company_id, queue=scoring_queue)

@@ -16,6 +16,7 @@ from service.companies.schemas import CompanyCreate, CompanyPrivate, CompanyPubl
 from service.errors import Forbidden, NotFound
 from service.pagination import PageParams
 from service.querying import apply_sort, fetch_page
+from service.scoring.queue import ScoringQueue
 
 SORT_KEYS = {"name": Company.name, "created_at": Company.created_at, "updated_at": Company.updated_at}
 
@@ -95,17 +96,20 @@ async def update_company(
     return to_private(company)
 
 
-async def close_company(session: AsyncSession, actor: Actor, company_id: int) -> CompanyPrivate:
+async def close_company(
+    session: AsyncSession, actor: Actor, company_id: int, *, queue: ScoringQueue | None = None
+) -> CompanyPrivate:
     """A closed company posts nothing more, and its open missions close with it."""
     company = await get_company(session, company_id)
     ensure_owner_or_operator(actor, company)
     company.active = False
-    await session.execute(
-        update(Mission)
-        .where(Mission.company_id == company.id, Mission.status == MissionStatus.OPEN)
-        .values(status=MissionStatus.CLOSED)
-    )
+    open_missions = Mission.company_id == company.id, Mission.status == MissionStatus.OPEN
+    closing = list(await session.scalars(select(Mission.id).where(*open_missions)))
+    await session.execute(update(Mission).where(*open_missions).values(status=MissionStatus.CLOSED))
     await session.commit()
+    if queue is not None:
+        for mission_id in closing:
+            await queue.mission_changed(mission_id)
     await session.refresh(company)
     return to_private(company)
 

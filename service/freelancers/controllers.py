@@ -21,6 +21,7 @@ from service.freelancers.schemas import (
 )
 from service.pagination import Page, PageParams
 from service.reference.services import list_rate_bands
+from service.scoring.queue import ScoringQueue
 from service.settings import Settings
 
 
@@ -37,9 +38,15 @@ class FreelancerController(Controller):
         ),
     )
     async def register(
-        self, db_session: AsyncSession, settings: Settings, data: FreelancerCreate
+        self,
+        db_session: AsyncSession,
+        settings: Settings,
+        scoring_queue: ScoringQueue,
+        data: FreelancerCreate,
     ) -> FreelancerRegistered:
-        profile, api_key = await services.register_freelancer(db_session, data, settings.secret_key)
+        profile, api_key = await services.register_freelancer(
+            db_session, data, settings.secret_key, queue=scoring_queue
+        )
         return FreelancerRegistered(
             profile=services.to_private(profile, await list_rate_bands(db_session)), api_key=api_key
         )
@@ -109,9 +116,14 @@ class FreelancerController(Controller):
         description="Roles: the freelancer themself, operators. Only the fields sent change.",
     )
     async def update(
-        self, db_session: AsyncSession, actor: Actor, profile_id: int, data: FreelancerUpdate
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        scoring_queue: ScoringQueue,
+        profile_id: int,
+        data: FreelancerUpdate,
     ) -> FreelancerPrivate:
-        return await services.update_profile(db_session, actor, profile_id, data)
+        return await services.update_profile(db_session, actor, profile_id, data, queue=scoring_queue)
 
     @post(
         "/{profile_id:int}/deactivate",
@@ -123,5 +135,7 @@ class FreelancerController(Controller):
             "The profile leaves matching; PATCH active=true restores it."
         ),
     )
-    async def deactivate(self, db_session: AsyncSession, actor: Actor, profile_id: int) -> FreelancerPrivate:
-        return await services.deactivate_profile(db_session, actor, profile_id)
+    async def deactivate(
+        self, db_session: AsyncSession, actor: Actor, scoring_queue: ScoringQueue, profile_id: int
+    ) -> FreelancerPrivate:
+        return await services.deactivate_profile(db_session, actor, profile_id, queue=scoring_queue)

@@ -38,6 +38,7 @@ from service.market.services import band_for_years
 from service.pagination import PageParams
 from service.querying import apply_sort, fetch_page
 from service.reference.services import check_taxonomy_ids, list_rate_bands
+from service.scoring.queue import ScoringQueue
 
 #: A company sees a freelancer's contact data once it has accepted a proposal of that freelancer
 #: for one of its missions (README, "Access rules").
@@ -113,7 +114,12 @@ def _set_cto_missions(profile: FreelancerProfile, ids: Sequence[str]) -> None:
 
 
 async def register_freelancer(
-    session: AsyncSession, data: FreelancerCreate, secret_key: str, api_key: str | None = None
+    session: AsyncSession,
+    data: FreelancerCreate,
+    secret_key: str,
+    api_key: str | None = None,
+    *,
+    queue: ScoringQueue | None = None,
 ) -> tuple[FreelancerProfile, str]:
     await _validate_profile_fields(
         session,
@@ -155,6 +161,8 @@ async def register_freelancer(
     _set_cto_missions(profile, data.cto_missions)
     session.add(profile)
     await session.commit()
+    if queue is not None:
+        await queue.profile_changed(profile.id)
     return profile, key
 
 
@@ -198,9 +206,7 @@ async def read_profile_for(
     raise Forbidden("a freelancer may read only their own profile")
 
 
-def _filtered_query(
-    filters: FreelancerFilters, bands: Sequence[RateBand]
-) -> Select[FreelancerProfile]:
+def _filtered_query(filters: FreelancerFilters, bands: Sequence[RateBand]) -> Select[FreelancerProfile]:
     query = select(FreelancerProfile)
     if filters.active is not None:
         query = query.where(FreelancerProfile.active.is_(filters.active))
@@ -249,7 +255,12 @@ async def list_profiles_for(
 
 
 async def update_profile(
-    session: AsyncSession, actor: Actor, profile_id: int, data: FreelancerUpdate
+    session: AsyncSession,
+    actor: Actor,
+    profile_id: int,
+    data: FreelancerUpdate,
+    *,
+    queue: ScoringQueue | None = None,
 ) -> FreelancerPrivate:
     profile = await get_profile(session, profile_id)
     _ensure_owner_or_operator(actor, profile)
@@ -287,12 +298,16 @@ async def update_profile(
     if data.cto_missions is not msgspec.UNSET:
         _set_cto_missions(profile, data.cto_missions)
     await session.commit()
+    if queue is not None:
+        await queue.profile_changed(profile.id)
     await session.refresh(profile)
     return to_private(profile, await list_rate_bands(session))
 
 
-async def deactivate_profile(session: AsyncSession, actor: Actor, profile_id: int) -> FreelancerPrivate:
-    return await update_profile(session, actor, profile_id, FreelancerUpdate(active=False))
+async def deactivate_profile(
+    session: AsyncSession, actor: Actor, profile_id: int, *, queue: ScoringQueue | None = None
+) -> FreelancerPrivate:
+    return await update_profile(session, actor, profile_id, FreelancerUpdate(active=False), queue=queue)
 
 
 def _band_id(profile: FreelancerProfile, bands: Sequence[RateBand]) -> str:

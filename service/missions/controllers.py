@@ -14,6 +14,7 @@ from service.auth.actor import Actor, roles
 from service.missions import services
 from service.missions.schemas import MissionCreate, MissionOut, MissionUpdate
 from service.pagination import Page, PageParams
+from service.scoring.queue import ScoringQueue
 
 
 class MissionController(Controller):
@@ -26,8 +27,10 @@ class MissionController(Controller):
         summary="Post a mission",
         description="Roles: company (for itself), operator (with `company_id`).",
     )
-    async def create(self, db_session: AsyncSession, actor: Actor, data: MissionCreate) -> MissionOut:
-        return await services.create_mission(db_session, actor, data)
+    async def create(
+        self, db_session: AsyncSession, actor: Actor, scoring_queue: ScoringQueue, data: MissionCreate
+    ) -> MissionOut:
+        return await services.create_mission(db_session, actor, data, queue=scoring_queue)
 
     @get(
         "/",
@@ -87,9 +90,14 @@ class MissionController(Controller):
         description="Roles: the owning company, operators. Closed missions cannot change (409).",
     )
     async def update(
-        self, db_session: AsyncSession, actor: Actor, mission_id: int, data: MissionUpdate
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        scoring_queue: ScoringQueue,
+        mission_id: int,
+        data: MissionUpdate,
     ) -> MissionOut:
-        return await services.update_mission(db_session, actor, mission_id, data)
+        return await services.update_mission(db_session, actor, mission_id, data, queue=scoring_queue)
 
     @post(
         "/{mission_id:int}/close",
@@ -98,5 +106,7 @@ class MissionController(Controller):
         summary="Close a mission",
         description="Roles: the owning company, operators.",
     )
-    async def close(self, db_session: AsyncSession, actor: Actor, mission_id: int) -> MissionOut:
-        return await services.close_mission(db_session, actor, mission_id)
+    async def close(
+        self, db_session: AsyncSession, actor: Actor, scoring_queue: ScoringQueue, mission_id: int
+    ) -> MissionOut:
+        return await services.close_mission(db_session, actor, mission_id, queue=scoring_queue)

@@ -20,6 +20,7 @@ from service.missions.schemas import MissionCreate, MissionOut, MissionUpdate
 from service.pagination import PageParams
 from service.querying import apply_sort, fetch_page
 from service.reference.services import check_taxonomy_ids, list_rate_bands
+from service.scoring.queue import ScoringQueue
 
 SORT_KEYS = {
     "start_date": Mission.start_date,
@@ -101,7 +102,9 @@ async def _commit_unique_ref(session: AsyncSession, ref: str | None) -> None:
         raise Conflict(f"a mission with ref '{ref}' already exists", extra={"field": "body.ref"}) from exc
 
 
-async def create_mission(session: AsyncSession, actor: Actor, data: MissionCreate) -> MissionOut:
+async def create_mission(
+    session: AsyncSession, actor: Actor, data: MissionCreate, *, queue: ScoringQueue | None = None
+) -> MissionOut:
     if actor.is_operator:
         if data.company_id is None:
             raise InvalidInput(
@@ -155,6 +158,8 @@ async def create_mission(session: AsyncSession, actor: Actor, data: MissionCreat
     _set_competences(mission, data.required_competences, data.nice_competences)
     session.add(mission)
     await _commit_unique_ref(session, data.ref)
+    if queue is not None:
+        await queue.mission_changed(mission.id)
     return to_out(mission, bands)
 
 
@@ -246,7 +251,12 @@ async def _owned_mission(session: AsyncSession, actor: Actor, mission_id: int) -
 
 
 async def update_mission(
-    session: AsyncSession, actor: Actor, mission_id: int, data: MissionUpdate
+    session: AsyncSession,
+    actor: Actor,
+    mission_id: int,
+    data: MissionUpdate,
+    *,
+    queue: ScoringQueue | None = None,
 ) -> MissionOut:
     mission = await _owned_mission(session, actor, mission_id)
     if mission.status is MissionStatus.CLOSED:
@@ -288,16 +298,22 @@ async def update_mission(
     if "required_competences" in changes or "nice_competences" in changes:
         _set_competences(mission, shape.required, shape.nice)
     await session.commit()
+    if queue is not None:
+        await queue.mission_changed(mission.id)
     await session.refresh(mission)
     return to_out(mission, bands)
 
 
-async def close_mission(session: AsyncSession, actor: Actor, mission_id: int) -> MissionOut:
+async def close_mission(
+    session: AsyncSession, actor: Actor, mission_id: int, *, queue: ScoringQueue | None = None
+) -> MissionOut:
     mission = await _owned_mission(session, actor, mission_id)
     if mission.status is MissionStatus.CLOSED:
         raise Conflict(f"mission {mission.id} is already closed")
     mission.status = MissionStatus.CLOSED
     await session.commit()
+    if queue is not None:
+        await queue.mission_changed(mission.id)
     await session.refresh(mission)
     return to_out(mission, await list_rate_bands(session))
 

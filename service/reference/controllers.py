@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import RateBand
 from models.enums import Role, TaxonomyKind
-from service.auth.actor import ANONYMOUS, roles
+from service.auth.actor import ANONYMOUS, Actor, roles
 from service.reference import services
 from service.reference.schemas import (
     RateBandOut,
@@ -22,6 +22,8 @@ from service.reference.schemas import (
     SalariedReference,
     TaxonomyItemOut,
 )
+from service.scoring.queue import ScoringQueue
+from service.scoring.services import create_job
 
 RATE_GRID_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "rate_grid.json"
 
@@ -66,9 +68,20 @@ class ReferenceController(Controller):
         "/rate-grid/{band_id:str}",
         opt=roles(Role.OPERATOR),
         summary="Update a band of the TJM grid",
-        description="Roles: operator. Only the figures change; the year boundaries stay those of the source.",
+        description=(
+            "Roles: operator. Only the figures change; the year boundaries stay those of the source. "
+            "Every TJM fit depends on the grid, so a full rescore job is queued."
+        ),
     )
     async def update_rate_band(
-        self, db_session: AsyncSession, band_id: str, data: RateBandUpdate
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        scoring_queue: ScoringQueue,
+        band_id: str,
+        data: RateBandUpdate,
     ) -> RateBandOut:
-        return band_out(await services.update_rate_band(db_session, band_id, data))
+        band = await services.update_rate_band(db_session, band_id, data)
+        job = await create_job(db_session, "rescore_all", actor.account_id)
+        await scoring_queue.rescore_all(job.id)
+        return band_out(band)

@@ -1,0 +1,70 @@
+"""A scoring queue for in-process API tests: records each call, checks the change is already committed,
+and (inline=True) scores right away, as a worker would, through a separate session.
+
+The real Celery path is covered by tests/integration/test_workers.py with a real worker process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import FreelancerProfile, Mission, ScoringJob
+from service.db import Database
+from service.scoring import services
+from service.scoring.queue import ScoringQueue
+from service.settings import Settings
+
+
+@dataclass
+class RecordingScoringQueue(ScoringQueue):
+    settings: Settings
+    inline: bool = False
+    calls: list[tuple[str, object]] = field(default_factory=list)
+    uncommitted: list[tuple[str, object]] = field(default_factory=list)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A connection of its own, on whatever event loop the app runs (as a worker's would be)."""
+        database = Database(self.settings)
+        try:
+            async with database.session() as session:
+                yield session
+        finally:
+            await database.dispose()
+
+    async def _visible(
+        self, model: type[Mission] | type[FreelancerProfile] | type[ScoringJob], key: object
+    ) -> bool:
+        async with self.session() as session:
+            return await session.get(model, key) is not None
+
+    async def mission_changed(self, mission_id: int) -> None:
+        self.calls.append(("mission", mission_id))
+        if not await self._visible(Mission, mission_id):
+            self.uncommitted.append(("mission", mission_id))
+        if self.inline:
+            async with self.session() as session:
+                await services.score_missions(session, self.settings, [mission_id])
+
+    async def profile_changed(self, profile_id: int) -> None:
+        self.calls.append(("profile", profile_id))
+        if not await self._visible(FreelancerProfile, profile_id):
+            self.uncommitted.append(("profile", profile_id))
+        if self.inline:
+            async with self.session() as session:
+                await services.score_profile(session, self.settings, profile_id)
+
+    async def rescore_all(self, job_id: str) -> None:
+        self.calls.append(("rescore", job_id))
+        if not await self._visible(ScoringJob, job_id):
+            self.uncommitted.append(("rescore", job_id))
+        if self.inline:
+            async with self.session() as session:
+                chunks = await services.plan_rescore(session, self.settings, job_id)
+            for index, ids in enumerate(chunks):
+                async with self.session() as session:
+                    await services.score_job_chunk(session, self.settings, job_id, index, ids)
