@@ -67,6 +67,12 @@ class Explanation:
         return [r.text for r in self.reasons]
 
 
+def _context_phrase(context: str) -> str:
+    """"an agency context", "a public sector context": the article follows the word."""
+    words = context.replace("_", " ")
+    return f"{'an' if words[:1] in set('aeiou') else 'a'} {words} context"
+
+
 def _label(labels: Mapping[str, str] | None, item_id: str) -> str:
     if labels and item_id in labels:
         return labels[item_id]
@@ -191,18 +197,19 @@ def _context_reasons(
             for role in same:
                 title = role.title or "CTO"
                 span = _role_span(role.start_year, role.end_year)
-                text = f"already {title} in a {ctx} context{span}"
+                text = f"already {title} in {_context_phrase(ctx)}{span}"
                 reasons.append(Reason("sector_context", text, "positive"))
         elif ctx in contexts:
-            text = f"already held a CTO role in a {ctx} context"
+            text = f"already held a CTO role in {_context_phrase(ctx)}"
             reasons.append(Reason("sector_context", text, "positive"))
         elif similar:
             example = next((r for r in profile.past_roles if r.context == similar[0]), None)
             span = _role_span(example.start_year, example.end_year) if example else ""
-            text = f"past role in a similar context ({similar[0]}{span}), none in a {ctx} context"
+            text = f"past role in a similar context ({similar[0]}{span}), none in {_context_phrase(ctx)}"
             reasons.append(Reason("sector_context", text, "neutral"))
         else:
-            reasons.append(Reason("sector_context", f"no past CTO role in a {ctx} context", "negative"))
+            text = f"no past CTO role in {_context_phrase(ctx)}"
+            reasons.append(Reason("sector_context", text, "negative"))
     # Mirror the score: a tag counts when the profile carries the mission's sector or context and the
     # tag is in the scoring vocabulary (when the caller passes it).
     tags = {normalise_tag(s) for s in profile.sectors if vocab is None or normalise_tag(s) in vocab.tag_index}

@@ -8,7 +8,9 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from collections.abc import Sequence
+from pathlib import Path
 
 from service.db import Database
 from service.settings import Settings, get_settings
@@ -91,7 +93,7 @@ def worker_command(settings: Settings, *, beat: bool = True, concurrency: int = 
         "--queues",
         settings.celery_queue,
         "--hostname",
-        f"ctomatch@{os.uname().nodename}-{os.getpid()}",
+        f"ctomatch-{uuid.uuid4().hex[:8]}@%h",
     ]
     if beat:
         command += ["--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
@@ -148,6 +150,21 @@ def _demo(settings: Settings) -> None:
             worker.kill()
 
 
+def _score_files(args: argparse.Namespace) -> int:
+    from service.batch_scoring import BatchInputError, render, score_files
+
+    if args.top_k < 1 or not 0 <= args.min_score <= 100:
+        print("error: --top-k must be at least 1 and --min-score within 0-100", file=sys.stderr)
+        return 2
+    try:
+        result = score_files(args.profiles, args.missions, top_k=args.top_k, min_score=args.min_score)
+    except BatchInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render(result, args.format))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ctomatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -169,6 +186,15 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--no-beat", action="store_true")
     worker.add_argument("--concurrency", type=int, default=2)
     sub.add_parser("rescore", help="queue a full rescore job and print its id")
+    score = sub.add_parser(
+        "score",
+        help="score a file of profiles against a file of missions, no database (README: batch scoring)",
+    )
+    score.add_argument("--profiles", type=Path, required=True, help="JSON or CSV, fixtures schema")
+    score.add_argument("--missions", type=Path, required=True, help="JSON or CSV, fixtures schema")
+    score.add_argument("--format", choices=["json", "csv"], default="json")
+    score.add_argument("--top-k", type=int, default=10)
+    score.add_argument("--min-score", type=float, default=0.0)
     sub.add_parser(
         "demo", help="migrate, load the demo data, start a worker, queue a full rescore, serve the API"
     )
@@ -199,6 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings.ensure_data_dir()
         command = worker_command(settings, beat=not args.no_beat, concurrency=args.concurrency)
         os.execv(sys.executable, command)  # noqa: S606 - our own interpreter, fixed arguments
+    elif args.command == "score":
+        return _score_files(args)
     elif args.command == "rescore":
         print(asyncio.run(_queue_full_rescore(settings)))
     elif args.command == "demo":

@@ -11,7 +11,6 @@ import dataclasses
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -40,6 +39,7 @@ from models.enums import Orientation, RemotePreference, Role
 from service import migrations
 from service.app import create_app
 from service.auth.keys import hash_api_key
+from service.cli import worker_command
 from service.db import Database
 from service.fixtures_loader import load_demo_data, load_reference_data
 from service.scoring.adapters import load_context, mission_input, profile_input
@@ -72,25 +72,10 @@ class Worker:
 
     def __init__(self, stack: Stack, name: str) -> None:
         self.log = (stack.log_dir / f"{name}.log").open("w")
+        # The command `ctomatch worker --no-beat` (and docker-compose's worker service) runs.
+        command = [*worker_command(stack.settings, beat=False), "--without-gossip", "--without-mingle"]
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "workers.celery_app",
-                "worker",
-                "--queues",
-                stack.settings.celery_queue,
-                "--concurrency",
-                "2",
-                "--loglevel",
-                "INFO",
-                "--hostname",
-                f"{name}-{uuid.uuid4().hex[:6]}@%h",
-                "--without-gossip",
-                "--without-mingle",
-            ],
+            command,
             cwd=REPO,
             env=stack.env,
             stdout=self.log,

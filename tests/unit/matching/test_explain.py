@@ -96,7 +96,7 @@ def test_similar_and_missing_contexts(
     lines = explain(mission_factory(context="startup"), profile).lines()
     assert "past role in a similar context (scaleup (2018–now)), none in a startup context" in lines
     lines = explain(mission_factory(context="public_sector"), profile).lines()
-    assert "no past CTO role in a public_sector context" in lines
+    assert "no past CTO role in a public sector context" in lines
 
 
 def test_availability_reason_counts_the_days(

@@ -1,0 +1,197 @@
+"""Ranking quality floor of the matching engine on the hand-labelled set fixtures/evaluation.json.
+
+Three groups: the metric functions of bench/quality.py on hand-computed cases (and against scikit-learn),
+the integrity of the evaluation file, and the floor itself (mean NDCG@5 over the labelled profiles and
+MAP must stay above FLOOR_NDCG / FLOOR_MAP). bench/ is not a package, so the module is loaded by path.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import random
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from sklearn.metrics import average_precision_score, ndcg_score
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "fixtures"
+
+
+def _load_quality() -> ModuleType:
+    name = "ctomatch_bench_quality"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / "quality.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up in sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+quality = _load_quality()
+
+# Floors, measured on 2026-11 with ALGORITHM_VERSION "2026.11-1" and default Weights() (bench/quality.py):
+#   engine: mean NDCG@5 (labelled-only) 0.904, MAP 0.849 (mean NDCG@5 over the whole pool 0.876);
+#   random ranking (200 seeded shuffles): NDCG@5 labelled 0.329 (95th percentile of the mean 0.436),
+#   MAP 0.359 (95th percentile 0.450).
+# FLOOR_NDCG = 0.85 leaves ~0.05 of room for weight tuning below today's 0.904 and is 0.41 above the random
+# 95th percentile. For scale: zeroing the availability weight gives 0.802 and zeroing experience 0.821
+# (both fail), scoring on competences alone gives 0.590.
+FLOOR_NDCG = 0.85
+# FLOOR_MAP = 0.78 is ~0.07 under today's 0.849 (MAP moves in bigger steps: three missions have only one
+# or two relevant profiles, e.g. m11's AP is 0.5) and 0.33 above the random 95th percentile. Zeroing the
+# TJM weight gives 0.810 (passes), competences alone 0.586 (fails).
+FLOOR_MAP = 0.78
+
+
+# --- metric functions -------------------------------------------------------------------------------------
+
+
+def test_gain_is_two_to_the_grade_minus_one() -> None:
+    assert [quality.gain(g) for g in range(4)] == [0.0, 1.0, 3.0, 7.0]
+
+
+def test_ndcg_of_a_perfect_ranking_is_one() -> None:
+    assert quality.ndcg_at_k([3, 2, 1, 0], [0, 1, 2, 3], 5) == pytest.approx(1.0)
+    assert quality.ndcg_at_k([3, 3, 2, 0, 0, 0], [0, 2, 3, 0, 3, 0], 5) == pytest.approx(1.0)
+
+
+def test_ndcg_of_a_reversed_ranking() -> None:
+    # ranked gains 0, 1, 3, 7 at ranks 1-4 vs ideal 7, 3, 1, 0
+    dcg = 0 / math.log2(2) + 1 / math.log2(3) + 3 / math.log2(4) + 7 / math.log2(5)
+    ideal = 7 / math.log2(2) + 3 / math.log2(3) + 1 / math.log2(4)
+    assert dcg / ideal == pytest.approx(0.54783, abs=1e-5)
+    assert quality.ndcg_at_k([0, 1, 2, 3], [3, 2, 1, 0], 5) == pytest.approx(dcg / ideal)
+
+
+def test_ndcg_cuts_at_k() -> None:
+    assert quality.ndcg_at_k([0, 0, 0, 0, 0, 3], [3, 0, 0, 0, 0, 0], 5) == 0.0
+    # only the first two positions count with k = 2: gains 3 then 7 vs the ideal 7 then 7
+    expected = (3 + 7 / math.log2(3)) / (7 + 7 / math.log2(3))
+    assert quality.ndcg_at_k([2, 3, 0, 3], [3, 3, 2, 0], 2) == pytest.approx(expected)
+
+
+def test_ndcg_without_any_positive_label_is_zero() -> None:
+    assert quality.ndcg_at_k([0, 0], [0, 0], 5) == 0.0
+    with pytest.raises(ValueError, match="k must be positive"):
+        quality.ndcg_at_k([1], [1], 0)
+
+
+def test_average_precision_examples() -> None:
+    assert quality.average_precision([3, 3, 2]) == pytest.approx(1.0)
+    assert quality.average_precision([2, 0, 3, 0]) == pytest.approx((1 / 1 + 2 / 3) / 2)
+    assert quality.average_precision([0, 0, 3]) == pytest.approx(1 / 3)
+    assert quality.average_precision([1, 0, 1]) == 0.0  # grade 1 is not relevant
+    assert quality.average_precision([1, 0, 1], relevant_grade=1) == pytest.approx((1 + 2 / 3) / 2)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_metrics_agree_with_scikit_learn_on_tie_free_rankings(seed: int) -> None:
+    rng = random.Random(seed)
+    n = rng.randint(3, 25)
+    grades = [rng.choice((0, 0, 1, 2, 3)) for _ in range(n)]
+    scores = rng.sample(range(1000), n)  # distinct: no ties, so the order is the same for both
+    ranked = [g for _, g in sorted(zip(scores, grades, strict=True), reverse=True)]
+    gains = [[quality.gain(g) for g in grades]]  # scikit-learn uses y_true as the gain itself
+    for k in (1, 3, 5, n):
+        if any(grades):
+            expected = ndcg_score(gains, [scores], k=k)
+            assert quality.ndcg_at_k(ranked, grades, k) == pytest.approx(expected)
+    relevant = [int(g >= 2) for g in grades]
+    if any(relevant):
+        assert quality.average_precision(ranked) == pytest.approx(average_precision_score(relevant, scores))
+
+
+def test_evaluate_counts_unlabelled_profiles_as_zero_only_in_the_pool_variant() -> None:
+    labels = {"m": {"a": 3, "b": 2, "c": 0}}
+    rankings = {"m": ["x", "c", "a", "y", "b"]}  # x, y are unlabelled
+    report = quality.evaluate(rankings, labels, k=2)
+    (m,) = report.missions
+    ideal = 7 + 3 / math.log2(3)
+    assert m.ndcg_pool == pytest.approx(0.0)  # x (grade 0 by default) and c (grade 0)
+    assert m.ndcg_labelled == pytest.approx((0 + 7 / math.log2(3)) / ideal)  # c, a
+    assert m.average_precision == pytest.approx((1 / 2 + 2 / 3) / 2)  # c, a, b
+    assert m.top == (("x", None), ("c", 0))
+    assert report.mean_average_precision == pytest.approx(m.average_precision)
+
+
+def test_evaluate_rejects_a_ranking_that_misses_labelled_profiles() -> None:
+    with pytest.raises(ValueError, match="absent"):
+        quality.evaluate({"m": ["a"]}, {"m": {"a": 3, "b": 0}})
+
+
+def test_random_baseline_is_seeded() -> None:
+    labels = {"m": {"a": 3, "b": 0, "c": 2}}
+    pool = ["a", "b", "c", "d", "e"]
+    first = quality.random_baseline(pool, labels, shuffles=30, seed=3)
+    assert first == quality.random_baseline(pool, labels, shuffles=30, seed=3)
+    assert 0.0 < first.mean_ndcg_labelled < 1.0
+
+
+# --- the evaluation file --------------------------------------------------------------------------------
+
+
+def _read(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+EVALUATION: dict[str, Any] = _read("evaluation.json")
+MISSIONS: dict[str, dict[str, Any]] = {m["ref"]: m for m in _read("demo/missions.json")}
+EMAILS: set[str] = {p["email"] for p in _read("demo/freelancers.json")}
+BANDS: dict[str, dict[str, Any]] = {b["id"]: b for b in _read("rate_grid.json")["bands"]}
+
+
+def test_evaluation_file_has_a_rubric_and_enough_missions() -> None:
+    assert EVALUATION["rubric"].strip()
+    assert EVALUATION["grades"].strip()
+    refs = [entry["ref"] for entry in EVALUATION["missions"]]
+    assert len(refs) >= 8
+    assert len(refs) == len(set(refs))
+    # at least one mission whose budget cannot pay the market rate of the seniority it asks for
+    assert any(MISSIONS[r]["tjm_max"] < BANDS[MISSIONS[r]["seniority"]]["tjm_low"] for r in refs)
+
+
+@pytest.mark.parametrize("entry", EVALUATION["missions"], ids=lambda e: str(e["ref"]))
+def test_evaluation_mission_is_sound(entry: dict[str, Any]) -> None:
+    ref = entry["ref"]
+    assert ref in MISSIONS, f"unknown mission {ref}"
+    assert MISSIONS[ref]["status"] == "open"
+    assert entry["why_chosen"].strip()
+    labels = entry["labels"]
+    assert 12 <= len(labels) <= 20
+    emails = [label["email"] for label in labels]
+    assert len(emails) == len(set(emails)), "a profile is labelled twice"
+    assert set(emails) <= EMAILS, f"unknown profiles {sorted(set(emails) - EMAILS)}"
+    grades = [label["grade"] for label in labels]
+    assert all(isinstance(g, int) and 0 <= g <= 3 for g in grades)
+    assert any(g >= 2 for g in grades), "needs at least one good (2) or excellent (3) candidate"
+    assert 0 in grades, "needs at least one clear non-fit"
+    assert all(str(label["reason"]).strip() for label in labels)
+
+
+# --- the floor ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def measured() -> tuple[Any, Any]:
+    report, baseline = quality.run(k=5, shuffles=200, seed=7)
+    return report, baseline
+
+
+def test_engine_ranking_quality_stays_above_the_floor(measured: tuple[Any, Any]) -> None:
+    report, baseline = measured
+    assert report.mean_ndcg_labelled >= FLOOR_NDCG, quality.format_report(report, baseline, len(EMAILS))
+    assert report.mean_average_precision >= FLOOR_MAP, quality.format_report(report, baseline, len(EMAILS))
+
+
+def test_floors_are_clearly_above_a_random_ranking(measured: tuple[Any, Any]) -> None:
+    _, baseline = measured
+    assert baseline.p95_ndcg_labelled + 0.2 < FLOOR_NDCG
+    assert baseline.p95_average_precision + 0.2 < FLOOR_MAP
