@@ -6,6 +6,7 @@ from models.company import Company
 from models.freelancer import FreelancerProfile, ProfileCompetence, ProfileCtoMission
 from models.match import Match, MatchDecision
 from models.mission import Mission, MissionCompetence, MissionCtoMission
+from models.notification import Notification
 from models.rate_band import RateBand
 from models.scoring_job import ScoringJob, ScoringJobChunk
 from models.taxonomy import TaxonomyItem
@@ -20,6 +21,7 @@ __all__ = [
     "Mission",
     "MissionCompetence",
     "MissionCtoMission",
+    "Notification",
     "ProfileCompetence",
     "ProfileCtoMission",
     "RateBand",

@@ -27,6 +27,7 @@ from service.market.controllers import MarketController
 from service.missions.controllers import MissionController
 from service.pagination import provide_page_params
 from service.reference.controllers import ReferenceController
+from service.review.controllers import ReviewController
 from service.scoring.controllers import MatchController
 from service.scoring.queue import CeleryScoringQueue, ScoringQueue
 from service.settings import Settings, get_settings
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | N
             CompanyController,
             MissionController,
             MatchController,
+            ReviewController,
         ],
         lifespan=[lifespan],
         guards=[role_guard],

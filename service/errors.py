@@ -65,6 +65,12 @@ class Conflict(DomainError):
     title = "Conflict"
 
 
+class PreconditionRequired(DomainError):
+    status_code = HTTPStatus.PRECONDITION_REQUIRED
+    problem_type = "precondition-required"
+    title = "Precondition required"
+
+
 class Unauthenticated(DomainError):
     status_code = HTTPStatus.UNAUTHORIZED
     problem_type = "unauthenticated"
@@ -207,5 +213,6 @@ __all__ = [
     "Forbidden",
     "InvalidInput",
     "NotFound",
+    "PreconditionRequired",
     "Unauthenticated",
 ]

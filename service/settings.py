@@ -94,6 +94,10 @@ class Settings:
     scoring_task_time_limit: int = 600
     celery_task_always_eager: bool = False
     celery_queue: str = "ctomatch"
+    review_score_drift: float = 10.0
+    smtp_url: str = ""
+    notify_from: str = "ctomatch <no-reply@ctomatch.local>"
+    notification_sweep_seconds: float = 30.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -125,6 +129,10 @@ class Settings:
             celery_visibility_timeout=_env_int("CELERY_VISIBILITY_TIMEOUT", 900),
             scoring_task_time_limit=_env_int("SCORING_TASK_TIME_LIMIT", 600),
             celery_queue=os.environ.get("CELERY_QUEUE", "ctomatch"),
+            review_score_drift=_env_float("REVIEW_SCORE_DRIFT", 10.0),
+            smtp_url=os.environ.get("SMTP_URL", ""),
+            notify_from=os.environ.get("NOTIFY_FROM", "ctomatch <no-reply@ctomatch.local>"),
+            notification_sweep_seconds=_env_float("NOTIFICATION_SWEEP_SECONDS", 30.0),
         )
         settings.validate()
         return settings

@@ -58,6 +58,9 @@ class RecordingScoringQueue(ScoringQueue):
             async with self.session() as session:
                 await services.score_profile(session, self.settings, profile_id)
 
+    async def notifications_pending(self) -> None:
+        self.calls.append(("notifications", None))
+
     async def rescore_all(self, job_id: str) -> None:
         self.calls.append(("rescore", job_id))
         if not await self._visible(ScoringJob, job_id):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from celery import Celery
 
 from service.settings import Settings, get_settings
-from workers.task_names import TASK_RESCORE_STALE
+from workers.task_names import TASK_DELIVER_NOTIFICATIONS, TASK_RESCORE_STALE
 
 
 def create_celery(settings: Settings) -> Celery:
@@ -45,6 +45,10 @@ def create_celery(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
         beat_schedule={
             "rescore-stale": {"task": TASK_RESCORE_STALE, "schedule": settings.stale_sweep_seconds},
+            "deliver-notifications": {
+                "task": TASK_DELIVER_NOTIFICATIONS,
+                "schedule": settings.notification_sweep_seconds,
+            },
         },
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
     )

@@ -11,10 +11,12 @@ from typing import Any
 from celery import group
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from service.notifications.delivery import deliver_pending
 from service.scoring import services
 from workers.celery_app import celery_app
 from workers.runtime import run_with_session
 from workers.task_names import (
+    TASK_DELIVER_NOTIFICATIONS,
     TASK_RESCORE_ALL,
     TASK_RESCORE_STALE,
     TASK_SCORE_CHUNK,
@@ -93,3 +95,10 @@ def rescore_stale() -> dict[str, int]:
 def score_mission_batch(mission_ids: list[int]) -> dict[str, int]:
     outcome = run_with_session(lambda s, cfg: services.score_missions(s, cfg, mission_ids))
     return {"pairs_scored": outcome.pairs_scored, "matches_written": outcome.matches_written}
+
+
+@celery_app.task(name=TASK_DELIVER_NOTIFICATIONS, **RETRY)
+def deliver_notifications() -> dict[str, int]:
+    """Deliver the outbox; also run periodically, so a lost trigger only delays a notification."""
+    report = run_with_session(lambda s, cfg: deliver_pending(s, cfg))
+    return {"delivered": report.delivered, "failed": report.failed}

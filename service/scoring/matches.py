@@ -15,6 +15,7 @@ from service.errors import Forbidden
 from service.freelancers.services import get_profile
 from service.missions.services import budget_warning, get_mission
 from service.reference.services import list_rate_bands
+from service.review.transitions import PROPOSED_STATUSES
 from service.scoring.schemas import MatchList, MatchOut, SkillGapsOut
 
 
@@ -27,7 +28,7 @@ def _joined() -> Select[Match, Mission, Company, FreelancerProfile]:
     )
 
 
-def _to_out(match: Match, mission: Mission, company: Company, profile: FreelancerProfile) -> MatchOut:
+def match_out(match: Match, mission: Mission, company: Company, profile: FreelancerProfile) -> MatchOut:
     return MatchOut(
         id=match.id,
         mission_id=mission.id,
@@ -56,7 +57,7 @@ async def _page(
 ) -> tuple[list[MatchOut], int]:
     total = await session.scalar(select(func.count()).select_from(Match).join(Mission).where(*where))
     rows = await session.execute(_joined().where(*where).order_by(Match.score.desc(), Match.id).limit(limit))
-    return [_to_out(m, mi, c, p) for m, mi, c, p in rows], int(total or 0)
+    return [match_out(m, mi, c, p) for m, mi, c, p in rows], int(total or 0)
 
 
 def _filters(min_score: float, include_excluded: bool) -> list[ColumnElement[bool]]:
@@ -83,6 +84,8 @@ async def matches_for_mission(
     if not (actor.is_operator or actor.company_id == mission.company_id):
         raise Forbidden("only the company that posted the mission, or an operator, may see its matches")
     where = [Match.mission_id == mission.id, *_filters(min_score, include_excluded)]
+    if not actor.is_operator:  # a company sees the candidates proposed to it, nothing before
+        where.append(Match.status.in_(PROPOSED_STATUSES))
     items, total = await _page(session, where, limit)
     return MatchList(
         items=items,
@@ -105,6 +108,8 @@ async def matches_for_freelancer(
     if not (actor.is_operator or actor.freelancer_id == profile.id):
         raise Forbidden("only the freelancer themself, or an operator, may see their matches")
     where = [Match.freelancer_id == profile.id, *_filters(min_score, include_excluded)]
+    if not actor.is_operator:  # a freelancer sees the missions proposed to them
+        where.append(Match.status.in_(PROPOSED_STATUSES))
     items, total = await _page(session, where, limit)
     return MatchList(
         items=items,

@@ -13,7 +13,12 @@ from typing import Any
 
 import anyio
 
-from workers.task_names import TASK_RESCORE_ALL, TASK_SCORE_MISSION, TASK_SCORE_PROFILE
+from workers.task_names import (
+    TASK_DELIVER_NOTIFICATIONS,
+    TASK_RESCORE_ALL,
+    TASK_SCORE_MISSION,
+    TASK_SCORE_PROFILE,
+)
 
 logger = logging.getLogger("ctomatch.scoring.queue")
 
@@ -29,6 +34,10 @@ class ScoringQueue(ABC):
 
     @abstractmethod
     async def rescore_all(self, job_id: str) -> None: ...
+
+    @abstractmethod
+    async def notifications_pending(self) -> None:
+        """Outbox rows were committed; deliver them now rather than at the next periodic run."""
 
 
 class CeleryScoringQueue(ScoringQueue):
@@ -51,3 +60,6 @@ class CeleryScoringQueue(ScoringQueue):
 
     async def rescore_all(self, job_id: str) -> None:
         await self._send(TASK_RESCORE_ALL, job_id)
+
+    async def notifications_pending(self) -> None:
+        await self._send(TASK_DELIVER_NOTIFICATIONS)

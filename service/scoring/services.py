@@ -142,7 +142,7 @@ async def _score_missions_uncommitted(
             pairs.append(
                 _explained(m_input, profiles[i], float(result.total[i]), result.factor_scores(i), ctx)
             )
-    written = await upsert_matches(session, pairs, ALGORITHM_VERSION, _now())
+    written = await upsert_matches(session, pairs, ALGORITHM_VERSION, _now(), settings.review_score_drift)
     await _mark_scored(session, missions)
     return ScoringOutcome(scored, written)
 
@@ -172,7 +172,7 @@ async def score_profile(session: AsyncSession, settings: Settings, profile_id: i
         )
         if keep:
             pairs.append(_explained(m_input, p_input, float(result.total[0]), result.factor_scores(0), ctx))
-    written = await upsert_matches(session, pairs, ALGORITHM_VERSION, _now())
+    written = await upsert_matches(session, pairs, ALGORITHM_VERSION, _now(), settings.review_score_drift)
     await _mark_scored(session, [profile])
     await session.commit()
     return ScoringOutcome(len(missions), written)

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Match
+from models.enums import MatchStatus
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,17 @@ async def existing_pairs(
 
 
 async def upsert_matches(
-    session: AsyncSession, pairs: Sequence[ScoredPair], algorithm_version: str, scored_at: datetime
+    session: AsyncSession,
+    pairs: Sequence[ScoredPair],
+    algorithm_version: str,
+    scored_at: datetime,
+    review_drift: float = 10.0,
 ) -> int:
-    """Insert or refresh in one statement per batch; the caller commits."""
+    """Insert or refresh in one statement per batch; the caller commits.
+
+    A decided match whose new score is more than `review_drift` points from its score at decision time
+    is flagged `needs_review`, so it comes back to the top of the review queue for a second look.
+    """
     if not pairs:
         return 0
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
@@ -72,7 +81,7 @@ async def upsert_matches(
     ]
     for start in range(0, len(rows), 500):
         statement = insert(Match).values(rows[start : start + 500])
-        refreshed = {
+        refreshed: dict[str, ColumnElement[Any]] = {
             name: statement.excluded[name]
             for name in (
                 "score",
@@ -86,6 +95,18 @@ async def upsert_matches(
                 "updated_at",
             )
         }
+        table = Match.__table__.c
+        refreshed["needs_review"] = case(
+            (
+                and_(
+                    table.status != MatchStatus.PENDING.value,
+                    table.score_at_decision.is_not(None),
+                    func.abs(statement.excluded.score - table.score_at_decision) > review_drift,
+                ),
+                True,
+            ),
+            else_=table.needs_review,
+        )
         await session.execute(
             statement.on_conflict_do_update(index_elements=["mission_id", "freelancer_id"], set_=refreshed)
         )

@@ -57,7 +57,7 @@ async def test_a_refused_write_enqueues_nothing(
 
 
 async def test_posting_a_mission_produces_explained_matches(
-    client: Client, inline: RecordingScoringQueue, company: Caller
+    client: Client, inline: RecordingScoringQueue, company: Caller, operator: Caller
 ) -> None:
     strong = await register_freelancer(client, full_name="Strong Fit")
     weak = await register_freelancer(
@@ -71,7 +71,7 @@ async def test_posting_a_mission_produces_explained_matches(
         sectors=[],
     )
     mission = await post_mission(client, company)
-    response = await client.get(f"/api/v1/missions/{mission['id']}/matches", headers=company.headers)
+    response = await client.get(f"/api/v1/missions/{mission['id']}/matches", headers=operator.headers)
     assert response.status_code == 200
     body = response.json()
     assert body["scoring_pending"] is False
@@ -98,14 +98,14 @@ async def test_posting_a_mission_produces_explained_matches(
 
 
 async def test_updating_a_profile_changes_its_scores(
-    client: Client, inline: RecordingScoringQueue, company: Caller
+    client: Client, inline: RecordingScoringQueue, company: Caller, operator: Caller
 ) -> None:
     freelancer = await register_freelancer(client)
     mission = await post_mission(client, company)
 
     async def score() -> float:
         body = (
-            await client.get(f"/api/v1/freelancers/{freelancer.id}/matches", headers=freelancer.headers)
+            await client.get(f"/api/v1/freelancers/{freelancer.id}/matches", headers=operator.headers)
         ).json()
         return next(m["score"] for m in body["items"] if m["mission_id"] == mission["id"])
 
@@ -142,20 +142,22 @@ async def test_remote_only_freelancer_is_excluded_from_onsite_mission(
     assert remote_only.id not in [m["freelancer_id"] for m in body["items"]]
 
 
-async def test_limit_and_min_score(client: Client, inline: RecordingScoringQueue, company: Caller) -> None:
+async def test_limit_and_min_score(
+    client: Client, inline: RecordingScoringQueue, company: Caller, operator: Caller
+) -> None:
     for tjm in (600, 650, 700, 760, 900):
         await register_freelancer(client, tjm=tjm)
     mission = await post_mission(client, company)
     path = f"/api/v1/missions/{mission['id']}/matches"
-    everything = (await client.get(path, headers=company.headers)).json()
+    everything = (await client.get(path, headers=operator.headers)).json()
     scores = [m["score"] for m in everything["items"]]
     assert scores == sorted(scores, reverse=True) and len(scores) == 5
-    top2 = (await client.get(f"{path}?limit=2", headers=company.headers)).json()
+    top2 = (await client.get(f"{path}?limit=2", headers=operator.headers)).json()
     assert [m["score"] for m in top2["items"]] == scores[:2] and top2["total"] == 5
     threshold = scores[2]
-    above = (await client.get(f"{path}?min_score={threshold}", headers=company.headers)).json()
+    above = (await client.get(f"{path}?min_score={threshold}", headers=operator.headers)).json()
     assert all(m["score"] >= threshold for m in above["items"]) and len(above["items"]) >= 3
-    bad = await client.get(f"{path}?min_score=101", headers=company.headers)
+    bad = await client.get(f"{path}?min_score=101", headers=operator.headers)
     assert bad.status_code == 422
 
 

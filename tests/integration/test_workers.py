@@ -151,9 +151,7 @@ def worker(stack: Stack) -> Iterator[Worker]:
     process.stop()
 
 
-async def eventually(
-    check: Callable[[], Awaitable[Any]], within: float = 60, what: str = "condition"
-) -> Any:
+async def eventually(check: Callable[[], Awaitable[Any]], within: float = 60, what: str = "condition") -> Any:
     deadline = time.monotonic() + within
     while True:
         value = await check()
@@ -169,11 +167,12 @@ async def test_api_writes_are_scored_by_the_worker(stack: Stack, worker: Worker)
     async with AsyncTestClient(app=app) as client:
         freelancer = await register_freelancer(client)
         company = await register_company(client)
+        operator = await create_operator(stack.database, TEST_SECRET)
         mission = await post_mission(client, company)
         path = f"/api/v1/missions/{mission['id']}/matches"
 
         async def matched() -> Any:
-            body = (await client.get(path, headers=company.headers)).json()
+            body = (await client.get(path, headers=operator.headers)).json()
             return body["items"] if body["total"] and not body["scoring_pending"] else None
 
         items = await eventually(matched, what="the new mission's matches")
@@ -186,11 +185,11 @@ async def test_api_writes_are_scored_by_the_worker(stack: Stack, worker: Worker)
         )
 
         async def rescored() -> Any:
-            body = (await client.get(path, headers=company.headers)).json()
+            body = (await client.get(path, headers=operator.headers)).json()
             return body["items"] and body["items"][0]["score"] != before and not body["scoring_pending"]
 
         await eventually(rescored, what="the profile's new score")
-        after = (await client.get(path, headers=company.headers)).json()["items"][0]["score"]
+        after = (await client.get(path, headers=operator.headers)).json()["items"][0]["score"]
         assert after < before
 
 

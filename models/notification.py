@@ -1,0 +1,41 @@
+"""Transactional outbox: a notification row is written in the same transaction as the decision.
+
+A worker delivers pending rows and marks them sent; see service/notifications/delivery.py for why
+that neither loses nor duplicates a message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, DateTimeUTC, str_enum, utcnow
+from models.enums import NotificationState
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("matches.id", ondelete="SET NULL"), nullable=True)
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("match_decisions.id", ondelete="SET NULL"), nullable=True
+    )
+    recipient_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    recipient_email: Mapped[str] = mapped_column(String(254), nullable=False)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    subject: Mapped[str] = mapped_column(String(300), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    state: Mapped[NotificationState] = mapped_column(
+        str_enum(NotificationState, "notification_state", 12),
+        default=NotificationState.PENDING,
+        nullable=False,
+        index=True,
+    )
+    channel: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(), default=utcnow, nullable=False)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)

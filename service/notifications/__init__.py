@@ -1,0 +1,1 @@
+"""Notifications of decisions, through a transactional outbox."""

@@ -1,0 +1,81 @@
+"""What to tell whom when a match changes status; rows are added to the caller's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Account, Company, FreelancerProfile, Match, MatchDecision, Mission, Notification
+from models.enums import MatchStatus
+
+
+async def add_notifications(
+    session: AsyncSession, match: Match, decision: MatchDecision
+) -> list[Notification]:
+    """Notification rows for a decision, in the same (uncommitted) transaction as the decision."""
+    mission = await session.get(Mission, match.mission_id)
+    profile = await session.get(FreelancerProfile, match.freelancer_id)
+    assert mission is not None and profile is not None
+    company = await session.get(Company, mission.company_id)
+    assert company is not None
+    company_account = await session.get(Account, company.account_id)
+    freelancer_account = await session.get(Account, profile.account_id)
+    assert company_account is not None and freelancer_account is not None
+    to = decision.to_status
+    title = f"“{mission.title}”"
+    messages: list[tuple[Account, str, str, str]] = []
+    if to is MatchStatus.PROPOSED:
+        messages.append(
+            (
+                company_account,
+                "proposal_to_company",
+                f"A freelance CTO is proposed for {title}",
+                f"{profile.full_name} ({profile.headline}) is proposed for your mission {title} "
+                f"with a score of {match.score:.0f}/100. Accept or decline the proposal in ctomatch.",
+            )
+        )
+        messages.append(
+            (
+                freelancer_account,
+                "proposal_to_freelancer",
+                f"A mission is proposed to you: {title}",
+                f"{company.name} is looking for a CTO: {title}, "
+                f"{mission.tjm_min}–{mission.tjm_max} € per day, from {mission.start_date}. "
+                "Tell us if you are interested.",
+            )
+        )
+    elif to in (MatchStatus.ACCEPTED, MatchStatus.DECLINED):
+        verb = "accepted" if to is MatchStatus.ACCEPTED else "declined"
+        follow_up = " They will contact you." if to is MatchStatus.ACCEPTED else ""
+        messages.append(
+            (
+                freelancer_account,
+                f"company_{verb}",
+                f"{company.name} {verb} the proposal for {title}",
+                f"{company.name} {verb} your profile for {title}.{follow_up}",
+            )
+        )
+    elif to in (MatchStatus.FREELANCER_INTERESTED, MatchStatus.FREELANCER_DECLINED):
+        verb = "is interested in" if to is MatchStatus.FREELANCER_INTERESTED else "declined"
+        kind = "freelancer_interested" if to is MatchStatus.FREELANCER_INTERESTED else "freelancer_declined"
+        messages.append(
+            (
+                company_account,
+                kind,
+                f"{profile.full_name} {verb} {title}",
+                f"{profile.full_name} {verb} your mission {title}.",
+            )
+        )
+    rows = [
+        Notification(
+            match_id=match.id,
+            decision_id=decision.id,
+            recipient_account_id=account.id,
+            recipient_email=account.email,
+            kind=kind,
+            subject=subject,
+            body=body,
+        )
+        for account, kind, subject, body in messages
+    ]
+    session.add_all(rows)
+    return rows

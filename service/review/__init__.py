@@ -1,0 +1,1 @@
+"""Operator review of matches: the queue, decisions and their audit trail."""

@@ -1,0 +1,250 @@
+"""Review rules: who sees which match, the queue, decisions with optimistic concurrency, the audit.
+
+A decision is one transaction: the guarded status update (`WHERE version = expected`), the
+append-only decision row and the notification rows. Two operators deciding at once: the database
+lets exactly one UPDATE match the version; the other gets 409 naming the current status.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Account, Company, FreelancerProfile, Match, MatchDecision, Mission, RateBand
+from models.enums import MatchStatus, Role
+from service.auth.actor import Actor
+from service.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, PreconditionRequired
+from service.notifications.outbox import add_notifications
+from service.pagination import PageParams
+from service.review.schemas import DecisionIn, DecisionOut, MatchDetail, ReviewItem
+from service.review.transitions import (
+    PROPOSED_STATUSES,
+    RULES,
+    TransitionRefused,
+    actions_for,
+    next_status,
+)
+from service.scoring.matches import match_out
+from service.scoring.queue import ScoringQueue
+
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def parse_if_match(value: str | None) -> int | None:
+    if value is None:
+        return None
+    found = _ETAG.match(value)
+    if not found:
+        raise InvalidInput([FieldError("header.If-Match", f'expected an ETag like "3", got {value!r}')])
+    return int(found.group(1))
+
+
+async def _load(session: AsyncSession, match_id: int) -> tuple[Match, Mission, Company, FreelancerProfile]:
+    row = (
+        await session.execute(
+            select(Match, Mission, Company, FreelancerProfile)
+            .join(Mission, Match.mission_id == Mission.id)
+            .join(Company, Mission.company_id == Company.id)
+            .join(FreelancerProfile, Match.freelancer_id == FreelancerProfile.id)
+            .where(Match.id == match_id)
+            .execution_options(populate_existing=True)
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"no match {match_id}")
+    return row[0], row[1], row[2], row[3]
+
+
+def _ensure_visible(actor: Actor, match: Match, mission: Mission) -> None:
+    """Companies and freelancers see a match only once it is proposed to them (README, access rules)."""
+    if actor.is_operator:
+        return
+    own = (actor.role is Role.COMPANY and actor.company_id == mission.company_id) or (
+        actor.role is Role.FREELANCER and actor.freelancer_id == match.freelancer_id
+    )
+    if not own or match.status not in PROPOSED_STATUSES:
+        raise NotFound(f"no match {match.id}")
+
+
+async def read_match(session: AsyncSession, actor: Actor, match_id: int) -> MatchDetail:
+    match, mission, company, profile = await _load(session, match_id)
+    _ensure_visible(actor, match, mission)
+    return MatchDetail(
+        match=match_out(match, mission, company, profile),
+        version=match.version,
+        needs_review=match.needs_review,
+        allowed_actions=actions_for(actor.role, match.status),
+    )
+
+
+async def decide(
+    session: AsyncSession,
+    actor: Actor,
+    match_id: int,
+    data: DecisionIn,
+    if_match: str | None,
+    queue: ScoringQueue | None = None,
+) -> MatchDetail:
+    match, mission, _, _ = await _load(session, match_id)
+    _ensure_visible(actor, match, mission)
+    expected = parse_if_match(if_match)
+    if expected is None:
+        expected = data.version
+    if expected is None:
+        raise PreconditionRequired(
+            "send the match's version as If-Match (its ETag) or in the body as `version`",
+            extra={"current_status": match.status, "version": match.version},
+        )
+    try:
+        to_status = next_status(data.action, actor.role, match.status)
+    except PermissionError as exc:
+        raise Forbidden(str(exc)) from exc
+    except TransitionRefused as exc:
+        raise Conflict(str(exc), extra={"current_status": exc.current, "version": match.version}) from exc
+    reason = data.reason.strip()
+    if RULES[data.action].reason_required and not reason:
+        raise InvalidInput([FieldError("body.reason", f"a reason is required to {data.action}")])
+    if expected != match.version:
+        raise Conflict(
+            f"match {match.id} changed since version {expected}: "
+            f"it is now {match.status} (version {match.version})",
+            extra={"current_status": match.status, "version": match.version},
+        )
+    from_status = match.status
+    result = await session.execute(
+        update(Match)
+        .where(Match.id == match.id, Match.version == expected, Match.status == from_status)
+        .values(
+            status=to_status,
+            version=Match.version + 1,
+            score_at_decision=Match.score,
+            needs_review=False,
+            updated_at=func.now(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        await session.rollback()
+        current, _, _, _ = await _load(session, match_id)
+        raise Conflict(
+            f"match {match_id} was decided by someone else: "
+            f"it is now {current.status} (version {current.version})",
+            extra={"current_status": current.status, "version": current.version},
+        )
+    decision = MatchDecision(
+        match_id=match.id,
+        actor_account_id=actor.account_id,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+    session.add(decision)
+    await session.flush()
+    await add_notifications(session, match, decision)
+    await session.commit()
+    if queue is not None:
+        await queue.notifications_pending()
+    return await read_match(session, actor, match_id)
+
+
+async def history(session: AsyncSession, match_id: int) -> list[DecisionOut]:
+    if await session.get(Match, match_id) is None:
+        raise NotFound(f"no match {match_id}")
+    rows = await session.execute(
+        select(MatchDecision, Account)
+        .outerjoin(Account, MatchDecision.actor_account_id == Account.id)
+        .where(MatchDecision.match_id == match_id)
+        .order_by(MatchDecision.created_at, MatchDecision.id)
+    )
+    return [
+        DecisionOut(
+            id=d.id,
+            match_id=d.match_id,
+            actor_account_id=d.actor_account_id,
+            actor_name=a.display_name if a else None,
+            actor_role=a.role if a else None,
+            from_status=d.from_status,
+            to_status=d.to_status,
+            reason=d.reason,
+            created_at=d.created_at,
+        )
+        for d, a in rows
+    ]
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    statuses: Sequence[MatchStatus] = (MatchStatus.PENDING,)
+    flagged_only: bool = False
+    mission_id: int | None = None
+    company_id: int | None = None
+    min_score: float = 0.0
+    band: str | None = None
+    tjm_position: str | None = None
+
+
+def _position() -> ColumnElement[str]:
+    return case(
+        (FreelancerProfile.tjm < RateBand.tjm_low, "below"),
+        (FreelancerProfile.tjm > RateBand.tjm_high, "above"),
+        else_="within",
+    )
+
+
+async def review_queue(
+    session: AsyncSession, filters: QueueFilters, page: PageParams
+) -> tuple[list[ReviewItem], int]:
+    """Pending (or the asked statuses') non-excluded matches: flagged first, then by score, then age."""
+    band_join = and_(
+        FreelancerProfile.years_experience >= RateBand.min_years,
+        or_(RateBand.max_years.is_(None), FreelancerProfile.years_experience < RateBand.max_years),
+    )
+    where: list[ColumnElement[bool]] = [Match.excluded.is_(False), Match.score >= filters.min_score]
+    if filters.flagged_only:
+        where.append(Match.needs_review.is_(True))
+    else:
+        where.append(or_(Match.status.in_(filters.statuses), Match.needs_review.is_(True)))
+    if filters.mission_id is not None:
+        where.append(Match.mission_id == filters.mission_id)
+    if filters.company_id is not None:
+        where.append(Mission.company_id == filters.company_id)
+    if filters.band is not None:
+        where.append(RateBand.id == filters.band)
+    if filters.tjm_position is not None:
+        where.append(_position() == filters.tjm_position)
+    base = (
+        select(Match, Mission, Company, FreelancerProfile, RateBand.id, _position())
+        .join(Mission, Match.mission_id == Mission.id)
+        .join(Company, Mission.company_id == Company.id)
+        .join(FreelancerProfile, Match.freelancer_id == FreelancerProfile.id)
+        .join(RateBand, band_join)
+        .where(*where)
+    )
+    total = await session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = await session.execute(
+        base.order_by(Match.needs_review.desc(), Match.score.desc(), Match.created_at, Match.id)
+        .limit(page.limit)
+        .offset(page.offset)
+    )
+    items = [
+        ReviewItem(
+            match=match_out(m, mi, c, p),
+            version=m.version,
+            needs_review=m.needs_review,
+            score_at_decision=m.score_at_decision,
+            experience_band=band_id,
+            tjm_position=position,
+            created_at=m.created_at,
+            allowed_actions=actions_for(Role.OPERATOR, m.status),
+        )
+        for m, mi, c, p, band_id, position in rows
+    ]
+    return items, int(total or 0)
