@@ -31,6 +31,7 @@ from models import FreelancerProfile, Mission, ScoringJob, ScoringJobChunk
 from models.enums import JobState, MissionStatus
 from service.errors import NotFound
 from service.scoring.adapters import ScoringContext, load_context, mission_input, profile_input
+from service.scoring.pool_cache import active_pool
 from service.scoring.store import ScoredPair, existing_pairs, upsert_matches
 from service.settings import Settings
 
@@ -117,31 +118,32 @@ async def _score_missions_uncommitted(
         return ScoringOutcome(0, 0)
     ctx = await load_context(session)
     stored = await existing_pairs(session, mission_ids=[m.id for m in missions])
-    pool_rows = await _load_profiles(session)
-    extra_ids = sorted({f for _, f in stored} - {p.id for p in pool_rows})
-    pool_rows += await _load_profiles(session, extra_ids) if extra_ids else []
-    profiles = [profile_input(p) for p in pool_rows]
-    pool = encode_profiles(profiles, ctx.vocab, ctx.grid)
+    active_profiles, active = await active_pool(session, ctx)
+    pools = [(active_profiles, active)]
+    # Pairs already stored with a now-inactive profile are refreshed too (they become excluded).
+    extra_ids = sorted({f for _, f in stored} - {p.id for p in active_profiles})
+    if extra_ids:
+        extra = [profile_input(p) for p in await _load_profiles(session, extra_ids)]
+        pools.append((extra, encode_profiles(extra, ctx.vocab, ctx.grid)))
     weights = settings.weights()
     pairs: list[ScoredPair] = []
     scored = 0
     for mission in missions:
         m_input = mission_input(mission)
-        result = score_mission_against_pool(
-            encode_missions([m_input], ctx.vocab, ctx.grid), pool, ctx.grid, weights
-        )
-        scored += len(profiles)
-        eligible = np.flatnonzero(~result.excluded & (result.total >= settings.match_min_score))
-        best = eligible[np.lexsort((result.profile_ids[eligible], -result.total[eligible]))][
-            : settings.match_store_limit
-        ]
-        keep = set(best.tolist()) | {
-            i for i, pid in enumerate(result.profile_ids) if (mission.id, int(pid)) in stored
-        }
-        for i in sorted(keep):
-            pairs.append(
-                _explained(m_input, profiles[i], float(result.total[i]), result.factor_scores(i), ctx)
-            )
+        batch = encode_missions([m_input], ctx.vocab, ctx.grid)
+        for profiles, pool in pools:
+            result = score_mission_against_pool(batch, pool, ctx.grid, weights)
+            scored += len(profiles)
+            eligible = np.flatnonzero(~result.excluded & (result.total >= settings.match_min_score))
+            order = np.lexsort((result.profile_ids[eligible], -result.total[eligible]))
+            best = eligible[order][: settings.match_store_limit]
+            keep = set(best.tolist()) | {
+                i for i, pid in enumerate(result.profile_ids) if (mission.id, int(pid)) in stored
+            }
+            for i in sorted(keep):
+                pairs.append(
+                    _explained(m_input, profiles[i], float(result.total[i]), result.factor_scores(i), ctx)
+                )
     written = await upsert_matches(session, pairs, ALGORITHM_VERSION, _now(), settings.review_score_drift)
     await _mark_scored(session, missions)
     return ScoringOutcome(scored, written)

@@ -232,3 +232,22 @@ async def test_rate_grid_change_queues_a_full_rescore(
     assert response.status_code == 200
     assert [kind for kind, _ in scoring_queue.calls] == ["rescore"]
     assert scoring_queue.uncommitted == []
+
+
+async def test_pool_cache_never_serves_a_stale_pool(
+    client: Client, inline: RecordingScoringQueue, company: Caller, operator: Caller
+) -> None:
+    """Missions posted while no profile changed reuse the encoded pool; any profile write refreshes it."""
+    first = await register_freelancer(client)
+    mission_a = await post_mission(client, company)
+    second = await register_freelancer(client)  # pool changes between the two missions
+    mission_b = await post_mission(client, company)
+    for mission in (mission_a, mission_b):
+        body = (
+            await client.get(f"/api/v1/missions/{mission['id']}/matches", headers=operator.headers)
+        ).json()
+        assert {m["freelancer_id"] for m in body["items"]} == {first.id, second.id}
+    await client.post(f"/api/v1/freelancers/{second.id}/deactivate", headers=second.headers)
+    mission_c = await post_mission(client, company)
+    body = (await client.get(f"/api/v1/missions/{mission_c['id']}/matches", headers=operator.headers)).json()
+    assert [m["freelancer_id"] for m in body["items"]] == [first.id]
