@@ -38,6 +38,12 @@ def apply_sort(
     return query.order_by(ordered, tiebreak.desc() if descending else tiebreak.asc())
 
 
+def check_range(low: int | None, high: int | None, name: str = "tjm") -> None:
+    """A `<name>_min`/`<name>_max` query pair must not be inverted."""
+    if low is not None and high is not None and low > high:
+        raise InvalidInput([FieldError(f"query.{name}_min", f"{name}_min {low} is above {name}_max {high}")])
+
+
 async def fetch_page(
     session: AsyncSession, query: Select[RowT], page: PageParams
 ) -> tuple[Sequence[RowT], int]:

@@ -36,7 +36,7 @@ from service.freelancers.schemas import (
 )
 from service.market.services import band_for_years
 from service.pagination import PageParams
-from service.querying import apply_sort, fetch_page
+from service.querying import apply_sort, check_range, fetch_page
 from service.reference.services import check_taxonomy_ids, list_rate_bands
 from service.scoring.queue import ScoringQueue
 
@@ -224,10 +224,7 @@ def _filtered_query(filters: FreelancerFilters, bands: Sequence[RateBand]) -> Se
         query = query.where(FreelancerProfile.years_experience >= band.min_years)
         if band.max_years is not None:
             query = query.where(FreelancerProfile.years_experience < band.max_years)
-    if filters.tjm_min is not None and filters.tjm_max is not None and filters.tjm_min > filters.tjm_max:
-        raise InvalidInput(
-            [FieldError("query.tjm_min", f"tjm_min {filters.tjm_min} is above tjm_max {filters.tjm_max}")]
-        )
+    check_range(filters.tjm_min, filters.tjm_max)
     if filters.tjm_min is not None:
         query = query.where(FreelancerProfile.tjm >= filters.tjm_min)
     if filters.tjm_max is not None:

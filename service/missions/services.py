@@ -18,7 +18,7 @@ from service.companies.services import ensure_owner_or_operator, get_company
 from service.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from service.missions.schemas import MissionCreate, MissionOut, MissionUpdate
 from service.pagination import PageParams
-from service.querying import apply_sort, fetch_page
+from service.querying import apply_sort, check_range, fetch_page
 from service.reference.services import check_taxonomy_ids, list_rate_bands
 from service.scoring.queue import ScoringQueue
 
@@ -200,10 +200,7 @@ def _filtered_query(filters: MissionFilters) -> Select[Mission]:
         )
     if filters.seniority is not None:
         query = query.where(Mission.seniority == filters.seniority)
-    if filters.tjm_min is not None and filters.tjm_max is not None and filters.tjm_min > filters.tjm_max:
-        raise InvalidInput(
-            [FieldError("query.tjm_min", f"tjm_min {filters.tjm_min} is above tjm_max {filters.tjm_max}")]
-        )
+    check_range(filters.tjm_min, filters.tjm_max)
     # A rate range matches the missions whose budget overlaps it.
     if filters.tjm_min is not None:
         query = query.where(Mission.tjm_max >= filters.tjm_min)
