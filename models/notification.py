@@ -23,7 +23,9 @@ class Notification(Base):
     decision_id: Mapped[int | None] = mapped_column(
         ForeignKey("match_decisions.id", ondelete="SET NULL"), nullable=True
     )
-    recipient_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    recipient_account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     recipient_email: Mapped[str] = mapped_column(String(254), nullable=False)
     kind: Mapped[str] = mapped_column(String(40), nullable=False)
     subject: Mapped[str] = mapped_column(String(300), nullable=False)
