@@ -25,6 +25,7 @@ from matching.factors import (
     availability_fit,
     competence_fit,
     competence_structured,
+    coverage_gate_array,
     cto_missions_coverage,
     remote_location_fit,
     sector_context_fit,
@@ -34,10 +35,11 @@ from matching.factors import (
 from matching.inputs import FACTOR_NAMES, MissionInput, RateGrid, Weights
 from matching.pool import MissionBatch, ProfilePool, encode_missions
 
-ALGORITHM_VERSION = "2026.11-1"
+ALGORITHM_VERSION = "2026.11-2"
 """Stored with every match so a score can be traced to the formula that produced it."""
 
 N_FACTORS = len(FACTOR_NAMES)
+_AVAILABILITY = FACTOR_NAMES.index("availability")
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -55,7 +57,8 @@ class PairScores:
     mission_id: int
     profile_ids: I64
     total: F64
-    """0–100 rounded to 2 decimals; 0 for excluded pairs."""
+    """0–100 rounded to 2 decimals; 0 for excluded pairs. 100 × Σ weight·factor, scaled down when the
+    availability factor (the coverage) is under COVERAGE_GATE: see `weighted_total`."""
     raw_total: F32
     """Unrounded float32 total (0 for excluded pairs)."""
     factors: Mapping[str, F32]
@@ -128,13 +131,19 @@ def score_block(missions: MissionBatch, pool: ProfilePool) -> tuple[F32, I8]:
 
 
 def weighted_total(factors: F32, reasons: I8, weights: Weights) -> F32:
-    """100 × Σ weight·factor per pair, in a fixed order (no BLAS reduction: bit-for-bit reproducible)."""
+    """100 × Σ weight·factor × coverage gate per pair, in a fixed order (no BLAS reduction: bit-for-bit
+    reproducible).
+
+    The gate, min(1, availability / COVERAGE_GATE), is 1 unless the freelancer can cover less than half
+    of the mission's working time (factors.py, availability notes); it applies whatever the weights.
+    """
     w = [np.float32(100.0 * x) for x in weights.as_tuple()]
     total: F32 = np.multiply(factors[0], w[0])
     scratch = np.empty_like(total)
     for i in range(1, N_FACTORS):
         np.multiply(factors[i], w[i], out=scratch)
         total += scratch
+    total *= coverage_gate_array(factors[_AVAILABILITY], out=scratch)
     total[reasons != 0] = 0.0
     return total
 

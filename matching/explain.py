@@ -68,7 +68,7 @@ class Explanation:
 
 
 def _context_phrase(context: str) -> str:
-    """"an agency context", "a public sector context": the article follows the word."""
+    """ "an agency context", "a public sector context": the article follows the word."""
     words = context.replace("_", " ")
     return f"{'an' if words[:1] in set('aeiou') else 'a'} {words} context"
 
@@ -139,23 +139,45 @@ def _tjm_reason(mission: MissionInput, profile: ProfileInput, grid: RateGrid) ->
     return f"{head}; {_market_note(t, grid.band_for_years(profile.years_experience))}"
 
 
-def _availability_reason(mission: MissionInput, profile: ProfileInput) -> tuple[str, Tone]:
+def _share_text(fraction: float) -> str:
+    """A share of the mission as a whole percentage; never rounds a partial share to 0 % or 100 %."""
+    pct = 100.0 * fraction
+    return "<1%" if pct < 1 else ">99%" if pct > 99 else f"{pct:.0f}%"
+
+
+def _availability_reasons(mission: MissionInput, profile: ProfileInput) -> list[Reason]:
+    """When the freelancer can start (against the mission's length), the days/week and, when it bites,
+    the coverage gate: the same quantities as the availability factor (`matching.factors`), whose value,
+    the coverage, sets the tone."""
     avail: date = profile.available_from
-    tone: Tone
-    if mission.end_date is not None and avail > mission.end_date:
-        text, tone = f"available {avail}, after the mission ends ({mission.end_date})", "negative"
-    elif avail <= mission.start_date:
-        text, tone = f"available {avail}, by the mission start ({mission.start_date})", "positive"
+    late = (avail - mission.start_date).days
+    length = None if mission.end_date is None else (mission.end_date - mission.start_date).days + 1
+    time_share = f.time_share(late, length)
+    coverage = time_share * f.days_share(profile.days_per_week, mission.days_per_week)
+    days_late = f"{late} day{'s' if late > 1 else ''}"
+    if late <= 0:
+        text = f"available {avail}, by the mission start ({mission.start_date})"
+    elif length is None:
+        text = f"available {avail}, {days_late} after the start of an open-ended mission"
+    elif time_share == 0.0:
+        text = f"available {avail}, after the mission ends ({mission.end_date})"
     else:
-        days = (avail - mission.start_date).days
-        text = f"available {avail}, {days} day{'s' if days > 1 else ''} after the mission start"
-        tone = "neutral" if days <= f.AVAILABILITY_HALF_DAYS else "negative"
+        share = _share_text(late / length)
+        text = f"available {avail}, after {share} of the mission (ends {mission.end_date}), {days_late} in"
     if profile.days_per_week < mission.days_per_week:
-        text += f"; {profile.days_per_week} days/week for a {mission.days_per_week} days/week mission"
-        tone = "neutral" if tone == "positive" else "negative"
+        text += f"; can work {profile.days_per_week} of the {mission.days_per_week} days/week asked"
     else:
         text += f"; can work the {mission.days_per_week} days/week asked"
-    return text, tone
+    reasons = [Reason("availability", text, _tone(coverage))]
+    gate = f.coverage_gate(coverage)
+    if gate < 1.0:
+        if length is None:  # no share of an open-ended mission is lost: say what the number is
+            what = f"availability {coverage:.2f} (waiting time and days/week) is under {f.COVERAGE_GATE:.2f}"
+        else:
+            covered = _share_text(coverage) if coverage > 0 else "0%"
+            what = f"can cover {covered} of the mission's working time, under {f.COVERAGE_GATE:.0%}"
+        reasons.append(Reason("availability", f"{what}: total scaled by {gate:.2f}", "negative"))
+    return reasons
 
 
 def _experience_reason(mission: MissionInput, profile: ProfileInput, grid: RateGrid) -> tuple[str, Tone]:
@@ -293,8 +315,7 @@ def explain_pair(
     text, tone = _experience_reason(mission, profile, grid)
     reasons.append(Reason("experience", text, tone))
     reasons.append(Reason("tjm", _tjm_reason(mission, profile, grid), _tone(scores.get("tjm"))))
-    text, tone = _availability_reason(mission, profile)
-    reasons.append(Reason("availability", text, tone))
+    reasons.extend(_availability_reasons(mission, profile))
 
     # remote / location
     if exclusion != "remote_incompatible":

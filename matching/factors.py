@@ -13,7 +13,12 @@ Choices worth knowing (see also the module constants):
 * orientation (CTO vs DSI, DOMAIN.md §4) is its own small factor rather than folded into sector/context,
   so an explanation can say which one missed;
 * the under-priced penalty of the TJM factor is evaluated at min(tjm, budget max): above the budget only
-  the (decreasing) over-budget and over-market terms move, so raising a rate never raises the fit.
+  the (decreasing) over-budget and over-market terms move, so raising a rate never raises the fit;
+* availability is the coverage, the share of the mission's working time the freelancer can cover (late
+  start measured against the mission's length, days per week against those asked), and it is the one
+  factor that can also scale the total: below COVERAGE_GATE (half the mission) the weighted sum is
+  multiplied by coverage / COVERAGE_GATE. It stays a pure multiplier in [0, 1] that depends on the dates
+  and days only, so no other factor's monotonicity changes.
 """
 
 from __future__ import annotations
@@ -63,8 +68,24 @@ UNDERPRICED_SPAN = 0.30
 UNDERPRICED_MAX_PENALTY = 0.3
 
 # --- availability ---------------------------------------------------------------------------------
-AVAILABILITY_HALF_DAYS = 45.0
-"""1 / (1 + (delay / 45)²): 0.91 at 14 days late, 0.5 at 45, 0.36 at 60, 0.2 at 90."""
+# The availability factor is the COVERAGE: the share of the mission's working time the freelancer can
+# actually cover = time share × days share.
+# * time share, mission with an end date: the share of the mission still ahead when the freelancer can
+#   start, 1 − days late / mission length (start and end days included), so 0 from the day after the end;
+#   lateness is judged against the mission's length, not in absolute days (30 days is little on a year,
+#   most of a 6-week mission);
+# * time share, open-ended mission: nothing is lost, the company waits: 1 / (1 + (days late / 90)²);
+# * days share: min(days offered, days asked) / days asked.
+# Below COVERAGE_GATE the total itself is scaled (see `coverage_gate`): a freelancer who can deliver a
+# small part of the mission is not a good match whatever the rest of the profile, which the 0.10
+# weight of the factor alone could not express.
+AVAILABILITY_HALF_DAYS = 90.0
+"""Open-ended missions: 1 / (1 + (days late / 90)²): 0.94 at 22 days, 0.8 at 45, 0.5 at 90, 0.2 at 180.
+
+The half point sits at 90 days so an open-ended mission is judged about like a six-month one (90 days
+late = half of it), which matters because the same number feeds the coverage gate."""
+COVERAGE_GATE = 0.5
+"""Below this coverage the total is multiplied by coverage / COVERAGE_GATE (1 of 3 days: × 0.67)."""
 
 # --- remote / location ----------------------------------------------------------------------------
 REMOTE_FIT: Mapping[tuple[str, str], float | None] = {
@@ -133,6 +154,26 @@ def experience_fit_for_gap(gap: int) -> float:
 
 def context_similarity(a: str, b: str) -> float:
     return 1.0 if a == b else CONTEXT_SIMILARITY.get(frozenset((a, b)), 0.0)
+
+
+def time_share(late_days: int, duration_days: int | None) -> float:
+    """Time part of the coverage; `late_days` ≤ 0 = available by the start, `duration_days` None = open ended.
+
+    `duration_days` counts the start and end days (end − start + 1).
+    """
+    late = max(0, late_days)
+    if duration_days is None:
+        return 1.0 / (1.0 + (late / AVAILABILITY_HALF_DAYS) ** 2)
+    return max(0.0, 1.0 - late / duration_days)
+
+
+def days_share(offered: int, asked: int) -> float:
+    return min(offered, asked) / asked
+
+
+def coverage_gate(coverage: float) -> float:
+    """Multiplier of the total: 1 from COVERAGE_GATE up, coverage / COVERAGE_GATE below."""
+    return min(1.0, coverage / COVERAGE_GATE)
 
 
 def exclusion_code(
@@ -337,6 +378,14 @@ def tjm_fit(tjm: F32, market_over: F32, inv_band_low: F32, tjm_max: F32, out: F3
     return budget
 
 
+def _reciprocal_at_least(length: F32) -> F32:
+    """float32 1/length, nudged up one ulp where length × (1/length) would round below 1, so that a
+    freelancer available by the start gets a time share of exactly 1 after clipping."""
+    inv = (np.float32(1.0) / length).astype(np.float32)
+    low = (length * inv) < np.float32(1.0)
+    return np.where(low, np.nextafter(inv, np.float32(np.inf)), inv).astype(np.float32)
+
+
 def availability_fit(
     available_from: F32,
     coverage_by_days: F32,
@@ -345,17 +394,38 @@ def availability_fit(
     days_per_week: I64,
     out: F32 | None = None,
 ) -> F32:
-    """1 / (1 + (days late / 45)²) × days-per-week coverage; 0 if available only after the mission ends."""
-    delay = np.subtract(available_from[None, :], start[:, None], out=out)
-    np.maximum(delay, 0.0, out=delay)
-    delay /= np.float32(AVAILABILITY_HALF_DAYS)
-    np.square(delay, out=delay)
-    delay += np.float32(1.0)
-    np.reciprocal(delay, out=delay)
-    delay *= np.take(coverage_by_days, days_per_week - 1, axis=0)
-    after_end = available_from[None, :] > end[:, None]
-    delay[after_end] = 0.0
-    return delay
+    """Coverage = time share × days share (see the notes above the constants), in [0, 1].
+
+    Dated missions: time share = clip((end + 1 − available_from) / (end − start + 1), 0, 1), i.e. the
+    days still ahead when the freelancer can start over the mission's days (day ordinals are exact in
+    float32, so the numerator is exact and a freelancer available the day after the end gets exactly 0).
+    Open-ended missions (end = +inf): their rows are overwritten with 1 / (1 + (days late / 90)²).
+    """
+    dated = np.isfinite(end)
+    length = np.where(dated, end - start + np.float32(1.0), np.float32(1.0)).astype(np.float32)
+    inv_length = np.where(dated, _reciprocal_at_least(length), np.float32(0.0)).astype(np.float32)
+    day_after_end = np.where(dated, end + np.float32(1.0), np.float32(0.0)).astype(np.float32)
+    share = np.subtract(day_after_end[:, None], available_from[None, :], out=out)
+    share *= inv_length[:, None]
+    np.clip(share, 0.0, 1.0, out=share)
+    open_rows = np.flatnonzero(~dated)
+    if open_rows.size:
+        wait = available_from[None, :] - start[open_rows, None]
+        np.maximum(wait, 0.0, out=wait)
+        wait *= np.float32(1.0 / AVAILABILITY_HALF_DAYS)
+        np.square(wait, out=wait)
+        wait += np.float32(1.0)
+        np.reciprocal(wait, out=wait)
+        share[open_rows] = wait
+    share *= np.take(coverage_by_days, days_per_week - 1, axis=0)
+    return share
+
+
+def coverage_gate_array(coverage: F32, out: F32 | None = None) -> F32:
+    """min(1, coverage / COVERAGE_GATE), the multiplier of the total."""
+    gate: F32 = np.multiply(coverage, np.float32(1.0 / COVERAGE_GATE), out=out)
+    np.minimum(gate, np.float32(1.0), out=gate)
+    return gate
 
 
 def remote_location_fit(

@@ -331,7 +331,11 @@ FACTOR_NAMES: tuple[str, ...] = (
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Weights:
-    """One weight per factor; they must sum to 1 so the total is 100 × Σ weight·factor ∈ [0, 100]."""
+    """One weight per factor; they must sum to 1 so the total, 100 × Σ weight·factor, is in [0, 100].
+
+    (The total is then scaled down when the freelancer can cover less than half of the mission's working
+    time, whatever the weights: see `matching.factors.COVERAGE_GATE`.)
+    """
 
     competences: float = 0.28
     cto_missions: float = 0.14

@@ -109,12 +109,22 @@ def tjm_fit(mission: MissionInput, profile: ProfileInput, grid: RateGrid) -> flo
 
 
 def availability_fit(mission: MissionInput, profile: ProfileInput) -> float:
-    if mission.end_date is not None and profile.available_from > mission.end_date:
-        return 0.0
-    delay = max(0, (profile.available_from - mission.start_date).days)
-    timing = 1.0 / (1.0 + (delay / f.AVAILABILITY_HALF_DAYS) ** 2)
-    coverage = min(profile.days_per_week, mission.days_per_week) / mission.days_per_week
-    return timing * coverage
+    """Coverage: share of the mission's working time the freelancer can cover (time share × days share)."""
+    late = max(0, (profile.available_from - mission.start_date).days)
+    if mission.end_date is None:
+        # open ended: nothing of the mission is lost, the company waits
+        timing = 1.0 / (1.0 + (late / f.AVAILABILITY_HALF_DAYS) ** 2)
+    else:
+        # share of the mission still ahead; start and end days both count
+        length = (mission.end_date - mission.start_date).days + 1
+        timing = max(0.0, 1.0 - late / length)
+    days = min(profile.days_per_week, mission.days_per_week) / mission.days_per_week
+    return timing * days
+
+
+def coverage_gate(coverage: float) -> float:
+    """Multiplier of the total: scaled down when less than COVERAGE_GATE of the mission can be covered."""
+    return 1.0 if coverage >= f.COVERAGE_GATE else coverage / f.COVERAGE_GATE
 
 
 def same_city(mission: MissionInput, profile: ProfileInput) -> bool:
@@ -181,7 +191,8 @@ def reference_pair_score(
     }
     reason = exclusion(mission, profile)
     w = weights.as_dict()
-    raw = 0.0 if reason else 100.0 * sum(w[name] * values[name] for name in FACTOR_NAMES)
+    weighted = 100.0 * sum(w[name] * values[name] for name in FACTOR_NAMES)
+    raw = 0.0 if reason else weighted * coverage_gate(values["availability"])
     return ReferenceScore(
         profile_id=profile.id, total=round(raw, 2), raw_total=raw, factors=values, exclusion=reason
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -102,14 +102,74 @@ def test_similar_and_missing_contexts(
 def test_availability_reason_counts_the_days(
     explain: Callable[..., Explanation], profile_factory: ProfileFactory, mission_factory: MissionFactory
 ) -> None:
-    mission = mission_factory()
+    mission = mission_factory()  # 181 days, start and end included
     late = profile_factory(available_from=mission.start_date + timedelta(days=14), days_per_week=3)
-    lines = explain(mission, late).lines()
+    reasons = [r for r in explain(mission, late).reasons if r.factor == "availability"]
     expected_date = (mission.start_date + timedelta(days=14)).isoformat()
+    assert [(r.text, r.tone) for r in reasons] == [
+        (
+            f"available {expected_date}, after 8% of the mission (ends {mission.end_date}), 14 days in; "
+            "can work 3 of the 5 days/week asked",
+            "neutral",  # coverage (1 − 14/181) × 3/5 = 0.55
+        )
+    ]
+
+
+def test_available_after_82_percent_of_the_mission_is_stated(
+    explain: Callable[..., Explanation], profile_factory: ProfileFactory, mission_factory: MissionFactory
+) -> None:
+    mission = mission_factory(start_date=date(2027, 1, 4), end_date=date(2027, 6, 30), days_per_week=3)
+    lines = explain(mission, profile_factory(available_from=date(2027, 5, 30))).lines()
     assert (
-        f"available {expected_date}, 14 days after the mission start; 3 days/week for a 5 days/week mission"
+        "available 2027-05-30, after 82% of the mission (ends 2027-06-30), 146 days in; "
+        "can work the 3 days/week asked" in lines
+    )
+    assert "can cover 18% of the mission's working time, under 50%: total scaled by 0.36" in lines
+
+
+def test_one_of_three_days_is_stated(
+    explain: Callable[..., Explanation], profile_factory: ProfileFactory, mission_factory: MissionFactory
+) -> None:
+    mission = mission_factory(days_per_week=3)
+    explanation = explain(mission, profile_factory(days_per_week=1))
+    assert (
+        f"available {mission.start_date}, by the mission start ({mission.start_date}); "
+        "can work 1 of the 3 days/week asked" in explanation.lines()
+    )
+    assert (
+        "can cover 33% of the mission's working time, under 50%: total scaled by 0.67" in explanation.lines()
+    )
+    assert [r.tone for r in explanation.reasons if r.factor == "availability"] == ["negative", "negative"]
+
+
+def test_open_ended_and_after_the_end(
+    explain: Callable[..., Explanation], profile_factory: ProfileFactory, mission_factory: MissionFactory
+) -> None:
+    open_ended = mission_factory(end_date=None)
+    later = open_ended.start_date + timedelta(days=90)
+    lines = explain(open_ended, profile_factory(available_from=later)).lines()
+    assert (
+        f"available {later}, 90 days after the start of an open-ended mission; can work the 5 days/week asked"
         in lines
     )
+    assert not any("total scaled" in line for line in lines)  # 0.5: at the gate, not under it
+    much_later = open_ended.start_date + timedelta(days=180)
+    lines = explain(open_ended, profile_factory(available_from=much_later, days_per_week=4)).lines()
+    assert (
+        f"available {much_later}, 180 days after the start of an open-ended mission; "
+        "can work 4 of the 5 days/week asked" in lines
+    )
+    assert "availability 0.16 (waiting time and days/week) is under 0.50: total scaled by 0.32" in lines
+
+    mission = mission_factory()
+    assert mission.end_date is not None
+    after = mission.end_date + timedelta(days=1)
+    lines = explain(mission, profile_factory(available_from=after)).lines()
+    assert (
+        f"available {after}, after the mission ends ({mission.end_date}); can work the 5 days/week asked"
+        in lines
+    )
+    assert "can cover 0% of the mission's working time, under 50%: total scaled by 0.00" in lines
 
 
 def test_cto_missions_and_experience_reasons(
@@ -179,6 +239,17 @@ def test_every_pair_can_be_explained(
     credited = [r for r in context_reasons if r.tone == "positive" or "similar context" in r.text]
     assert bool(credited) == (scores.factor_scores(0)["sector_context"] > 0)
     assert explanation.skill_gaps == skill_gaps(mission, profile)
+    # the availability reasons tell the same story as the factor, and name the gate exactly when it bites
+    coverage = scores.factor_scores(0)["availability"]
+    availability = [r for r in explanation.reasons if r.factor == "availability"]
+    assert availability[0].text.startswith(f"available {profile.available_from}, ")
+    days = (
+        f"can work {profile.days_per_week} of the {mission.days_per_week} days/week asked"
+        if profile.days_per_week < mission.days_per_week
+        else f"can work the {mission.days_per_week} days/week asked"
+    )
+    assert availability[0].text.endswith(days)
+    assert (len(availability) == 2) == (coverage < 0.5)
     assert all(r.text for r in explanation.reasons)
     assert any(
         r.factor == "tjm" and f"TJM {profile.tjm:,} €".replace(",", " ") in r.text

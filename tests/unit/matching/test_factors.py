@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -28,6 +28,7 @@ def score(vocab: Vocabulary, grid: RateGrid, weights: Weights) -> Callable[..., 
             ref = reference_pair_score(mission, profile, vocab, grid, weights)
             for name in FACTOR_NAMES:
                 assert float(result.factors[name][i]) == pytest.approx(ref.factors[name], abs=1e-6), name
+            assert float(result.raw_total[i]) == pytest.approx(ref.raw_total, abs=1e-4)
         return result
 
     return run
@@ -204,18 +205,23 @@ def test_raising_the_rate_above_budget_only_lowers_the_fit(
 
 
 # --- availability ---------------------------------------------------------------------------------
+# make_mission runs 180 days after its start: 181 days counting both ends.
 @pytest.mark.parametrize(
     ("late_days", "profile_days", "mission_days", "expected"),
     [
         (-10, 5, 5, 1.0),
         (0, 5, 5, 1.0),
-        (14, 5, 5, 1 / (1 + (14 / 45) ** 2)),
-        (60, 5, 5, 1 / (1 + (60 / 45) ** 2)),
+        (14, 5, 5, 1 - 14 / 181),  # 8 % of the mission gone
+        (60, 5, 5, 1 - 60 / 181),
         (0, 3, 5, 0.6),
         (0, 5, 3, 1.0),
+        (0, 1, 3, 1 / 3),
+        (45, 2, 4, (1 - 45 / 181) * 0.5),
+        (180, 5, 5, 1 / 181),  # available on the last day
+        (181, 5, 5, 0.0),  # the day after the end
     ],
 )
-def test_availability(
+def test_availability_is_the_share_of_the_mission_covered(
     score: Callable[..., PairScores],
     profile_factory: ProfileFactory,
     mission_factory: MissionFactory,
@@ -225,10 +231,64 @@ def test_availability(
     expected: float,
 ) -> None:
     mission = mission_factory(days_per_week=mission_days)
+    assert mission.end_date == mission.start_date + timedelta(days=180)
     profile = profile_factory(
         available_from=mission.start_date + timedelta(days=late_days), days_per_week=profile_days
     )
     assert factor(score(mission, profile), "availability") == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize("length", [1, 41, 47, 82, 178, 181, 365])  # 41, 47, 82: 41 × float32(1/41) < 1
+def test_available_by_the_start_is_exactly_one(
+    score: Callable[..., PairScores],
+    profile_factory: ProfileFactory,
+    mission_factory: MissionFactory,
+    length: int,
+) -> None:
+    mission = mission_factory()
+    mission = mission_factory(end_date=mission.start_date + timedelta(days=length - 1))
+    early = profile_factory(id=1, available_from=mission.start_date - timedelta(days=3))
+    on_time = profile_factory(id=2, available_from=mission.start_date)
+    result = score(mission, early, on_time)
+    assert result.factors["availability"].tolist() == [1.0, 1.0]
+
+
+def test_lateness_is_measured_against_the_mission_length(
+    score: Callable[..., PairScores], profile_factory: ProfileFactory, mission_factory: MissionFactory
+) -> None:
+    start = date(2027, 1, 4)
+    profile = profile_factory(available_from=start + timedelta(days=30))
+    long = score(mission_factory(start_date=start, end_date=start + timedelta(days=364)), profile)
+    short = score(mission_factory(start_date=start, end_date=start + timedelta(days=41)), profile)
+    assert factor(long, "availability") == pytest.approx(1 - 30 / 365, abs=1e-6)  # 8 % of a year
+    assert factor(short, "availability") == pytest.approx(1 - 30 / 42, abs=1e-6)  # 71 % of six weeks
+
+
+@pytest.mark.parametrize(
+    ("late_days", "expected"), [(0, 1.0), (22, 1 / (1 + (22 / 90) ** 2)), (45, 0.8), (90, 0.5), (180, 0.2)]
+)
+def test_open_ended_missions_decay_with_the_wait(
+    score: Callable[..., PairScores],
+    profile_factory: ProfileFactory,
+    mission_factory: MissionFactory,
+    late_days: int,
+    expected: float,
+) -> None:
+    mission = mission_factory(end_date=None)
+    profile = profile_factory(available_from=mission.start_date + timedelta(days=late_days))
+    assert factor(score(mission, profile), "availability") == pytest.approx(expected, abs=1e-6)
+
+
+def test_one_day_mission(
+    score: Callable[..., PairScores], profile_factory: ProfileFactory, mission_factory: MissionFactory
+) -> None:
+    mission = mission_factory()
+    mission = mission_factory(end_date=mission.start_date)
+    on_time = profile_factory(id=1, available_from=mission.start_date)
+    late = profile_factory(id=2, available_from=mission.start_date + timedelta(days=1))
+    result = score(mission, on_time, late)
+    assert factor(result, "availability", 0) == 1.0
+    assert factor(result, "availability", 1) == 0.0
 
 
 def test_available_only_after_the_mission_ends(
@@ -237,7 +297,75 @@ def test_available_only_after_the_mission_ends(
     mission = mission_factory()
     assert mission.end_date is not None
     profile = profile_factory(available_from=mission.end_date + timedelta(days=1))
-    assert factor(score(mission, profile), "availability") == 0.0
+    result = score(mission, profile)
+    assert factor(result, "availability") == 0.0
+    assert result.total[0] == 0.0  # covers nothing: the gate takes the total to 0 as well
+    assert not result.excluded[0]  # … but it is not a hard filter: the pair is still explained
+
+
+# --- the coverage gate on the total ---------------------------------------------------------------
+def _ungated(result: PairScores, i: int = 0) -> float:
+    return 100 * sum(w * factor(result, name, i) for name, w in Weights().as_dict().items())
+
+
+@pytest.mark.parametrize(
+    ("profile_days", "mission_days", "gate"),
+    [
+        (1, 3, 2 / 3),  # m11: 1 of the 3 days asked
+        (2, 5, 0.8),  # m09: 2 of 5 days on a full-time interim DSI role
+        (1, 4, 0.5),  # m03: 1 of 4 days
+        (2, 4, 1.0),  # half the days: at the gate, not under it
+        (3, 5, 1.0),
+    ],
+)
+def test_working_far_fewer_days_than_asked_scales_the_total(
+    score: Callable[..., PairScores],
+    profile_factory: ProfileFactory,
+    mission_factory: MissionFactory,
+    profile_days: int,
+    mission_days: int,
+    gate: float,
+) -> None:
+    mission = mission_factory(days_per_week=mission_days)
+    full = profile_factory(id=1, days_per_week=mission_days)
+    fewer = profile_factory(id=2, days_per_week=profile_days)
+    result = score(mission, full, fewer)
+    share = profile_days / mission_days
+    assert factor(result, "availability", 1) == pytest.approx(share, abs=1e-6)
+    assert float(result.raw_total[0]) == pytest.approx(_ungated(result, 0), abs=1e-4)
+    assert float(result.raw_total[1]) == pytest.approx(gate * _ungated(result, 1), abs=1e-4)
+    # the factor's own weight (0.10) costs 10 × the missing share; under half the days, the gate scales all
+    assert _ungated(result, 0) - _ungated(result, 1) == pytest.approx(10 * (1 - share), abs=1e-4)
+
+
+def test_available_after_82_percent_of_the_mission(
+    score: Callable[..., PairScores], profile_factory: ProfileFactory, mission_factory: MissionFactory
+) -> None:
+    # m01: 2027-01-04 → 2027-06-30 (178 days), a strong profile available 2027-05-30 (146 days late)
+    mission = mission_factory(start_date=date(2027, 1, 4), end_date=date(2027, 6, 30), days_per_week=3)
+    ready = profile_factory(id=1, available_from=date(2027, 1, 4))
+    late = profile_factory(id=2, available_from=date(2027, 5, 30))
+    under_qualified = profile_factory(id=3, years_experience=7)  # one band under the 11–15 years asked
+    result = score(mission, ready, late, under_qualified)
+    assert factor(result, "availability", 1) == pytest.approx(32 / 178, abs=1e-6)  # 18 % left
+    assert float(result.raw_total[1]) == pytest.approx((32 / 178 / 0.5) * _ungated(result, 1), abs=1e-4)
+    assert result.total[1] < 0.4 * result.total[0]  # disqualifying in practice: far below …
+    assert result.total[1] < result.total[2] - 40  # … even a profile one band under, above market
+
+
+def test_the_gate_is_applied_whatever_the_weights(
+    vocab: Vocabulary, grid: RateGrid, profile_factory: ProfileFactory, mission_factory: MissionFactory
+) -> None:
+    weights = Weights(
+        competences=0.3, cto_missions=0.2, experience=0.2, tjm=0.2, availability=0.0,
+        remote_location=0.05, sector_context=0.05, orientation=0.0,
+    )  # fmt: skip
+    mission = mission_factory(days_per_week=4)
+    pool = encode_profiles([profile_factory(id=1), profile_factory(id=2, days_per_week=1)], vocab, grid)
+    result = score_mission_against_pool(mission, pool, grid, weights)
+    assert float(result.raw_total[1]) == pytest.approx(0.5 * float(result.raw_total[0]), abs=1e-4)
+    ref = reference_pair_score(mission, profile_factory(id=2, days_per_week=1), vocab, grid, weights)
+    assert float(result.raw_total[1]) == pytest.approx(ref.raw_total, abs=1e-4)
 
 
 # --- remote / location ----------------------------------------------------------------------------

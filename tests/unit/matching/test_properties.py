@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching.engine import score_mission_against_pool, top_matches
-from matching.factors import EXCLUSION_REASONS
+from matching.factors import COVERAGE_GATE, EXCLUSION_REASONS
 from matching.inputs import FACTOR_NAMES, RateGrid, Vocabulary, Weights
 from matching.pool import encode_missions, encode_profiles
 from matching.reference import reference_pair_score
@@ -133,6 +134,59 @@ def test_raising_a_rate_above_the_budget_never_raises_tjm_fit(
     assert np.all(np.diff(result.raw_total) <= 0)
     refs = [reference_pair_score(mission, p, vocab, grid, weights).factors["tjm"] for p in profiles]
     assert all(b <= a for a, b in itertools.pairwise(refs))
+
+
+@PROPS
+@given(data=st.data())
+def test_being_available_later_never_raises_availability(
+    data: st.DataObject, strategies: Any, vocab: Vocabulary, grid: RateGrid, weights: Weights
+) -> None:
+    mission = data.draw(strategies.mission())
+    profile = data.draw(strategies.profile())
+    first = profile.available_from + timedelta(days=data.draw(st.integers(-60, 30)))
+    steps = data.draw(st.lists(st.integers(0, 90), min_size=2, max_size=8))
+    dates = [first + timedelta(days=int(d)) for d in np.cumsum(steps)]
+    profiles = [replace(profile, id=i + 1, available_from=d) for i, d in enumerate(dates)]
+    result = score_mission_against_pool(mission, encode_profiles(profiles, vocab, grid), grid, weights)
+    assert np.all(np.diff(result.factors["availability"]) <= 0)
+    assert np.all(np.diff(result.raw_total) <= 0)  # nor the total (factor and coverage gate alike)
+    refs = [reference_pair_score(mission, p, vocab, grid, weights) for p in profiles]
+    assert all(b.factors["availability"] <= a.factors["availability"] for a, b in itertools.pairwise(refs))
+    assert all(b.raw_total <= a.raw_total for a, b in itertools.pairwise(refs))
+
+
+@PROPS
+@given(data=st.data())
+def test_offering_more_days_never_lowers_availability(
+    data: st.DataObject, strategies: Any, vocab: Vocabulary, grid: RateGrid, weights: Weights
+) -> None:
+    mission = data.draw(strategies.mission())
+    profile = data.draw(strategies.profile())
+    profiles = [replace(profile, id=d, days_per_week=d) for d in range(1, 6)]
+    result = score_mission_against_pool(mission, encode_profiles(profiles, vocab, grid), grid, weights)
+    availability, raw = result.factors["availability"], result.raw_total
+    asked = mission.days_per_week
+    assert np.all(np.diff(availability[:asked]) >= 0)  # 1, 2, … up to the days asked
+    assert np.all(np.diff(raw[:asked]) >= 0)
+    assert np.all(availability[asked - 1 :] == availability[asked - 1])  # more than asked: no extra credit
+    assert np.all(raw[asked - 1 :] == raw[asked - 1])
+    if not result.excluded[0] and availability[asked - 1] > 0:
+        assert availability[0] < availability[asked - 1] or asked == 1  # a shortfall always costs
+    refs = [reference_pair_score(mission, p, vocab, grid, weights) for p in profiles[:asked]]
+    assert all(b.factors["availability"] >= a.factors["availability"] for a, b in itertools.pairwise(refs))
+
+
+@PROPS
+@given(data=st.data())
+def test_the_total_never_exceeds_the_coverage_gate(
+    data: st.DataObject, strategies: Any, vocab: Vocabulary, grid: RateGrid
+) -> None:
+    profiles = data.draw(strategies.pool())
+    mission = data.draw(strategies.mission())
+    weights = _weights(data.draw(weights_strategy))
+    result = score_mission_against_pool(mission, encode_profiles(profiles, vocab, grid), grid, weights)
+    gate = np.minimum(1.0, result.factors["availability"].astype(np.float64) / COVERAGE_GATE)
+    assert np.all(result.raw_total <= 100.0 * gate + 1e-4)
 
 
 @PROPS
