@@ -193,7 +193,12 @@ def _sql_array(values: Sequence[float]) -> str:
 
 
 def _sql_query(pool: ProfilePool, mission: MissionInput, weights: Weights, k: int | None) -> str:
-    """The structured formula over the TEMP table, mission values inlined as numeric literals."""
+    """The structured formula over the TEMP table, mission values inlined as numeric literals.
+
+    Availability is the coverage of `matching.factors.availability_fit` (time share × days share) and
+    the total is scaled by the coverage gate, min(1, coverage / COVERAGE_GATE), as in
+    `matching.engine.weighted_total`.
+    """
     batch = encode_missions([mission], pool.vocab, pool.grid)
     vocab, grid = pool.vocab, pool.grid
     w = weights.as_dict()
@@ -211,8 +216,16 @@ def _sql_query(pool: ProfilePool, mission: MissionInput, weights: Weights, k: in
     mband = int(batch.band_index[0])
     tmax = float(mission.tjm_max)
     start = float(mission.start_date.toordinal())
-    end = float(mission.end_date.toordinal()) if mission.end_date else float("inf")
-    end_sql = "'Infinity'::float8" if mission.end_date is None else repr(end)
+    if mission.end_date is None:
+        # open ended: the company waits, 1 / (1 + (days late / AVAILABILITY_HALF_DAYS)²)
+        time_share = (
+            f"1.0 / (1.0 + power(greatest(avail - {start!r}, 0.0) / {fx.AVAILABILITY_HALF_DAYS!r}, 2))"
+        )
+    else:
+        # dated: share of the mission's days still ahead, clip((end + 1 − avail) / (end − start + 1), 0, 1)
+        day_after_end = float(mission.end_date.toordinal() + 1)
+        length = float((mission.end_date - mission.start_date).days + 1)
+        time_share = f"least(1.0, greatest(0.0, ({day_after_end!r} - avail) / {length!r}))"
     pol = mission.remote_policy
     prefs = ["remote", "hybrid", "onsite", "flexible"]
     remote_lut = [fx.REMOTE_FIT[(p, pol)] or 0.0 for p in prefs]
@@ -227,6 +240,7 @@ def _sql_query(pool: ProfilePool, mission: MissionInput, weights: Weights, k: in
     tag_hits = [f"tags[{t + 1}]" for t in {sector_tag, context_tag} if t < len(vocab.tag_ids)]
     hit = f"(CASE WHEN {' OR '.join(tag_hits)} THEN 1.0 ELSE 0.0 END)" if tag_hits else "0.0"
     days = mission.days_per_week
+    closed = "false" if mission.is_open else "true"  # a closed mission excludes every profile
     return f"""
 WITH f AS (
   SELECT id,
@@ -237,21 +251,20 @@ WITH f AS (
       + {fx.MARKET_SHARE!r} * market_over * (1.0 - {fx.UNDERPRICED_MAX_PENALTY!r} * least(1.0, greatest(0.0,
           ((1.0 - least(tjm, {tmax!r}) / band_low) - {fx.UNDERPRICED_FREE!r}) / {fx.UNDERPRICED_SPAN!r})))
       AS tjm_fit,
-    CASE WHEN avail > {end_sql} THEN 0.0 ELSE
-      1.0 / (1.0 + power(greatest(avail - {start!r}, 0.0) / {fx.AVAILABILITY_HALF_DAYS!r}, 2))
-      * least(days, {days}) / {days}.0 END AS availability,
+    ({time_share}) * (least(days, {days})::float8 / {float(days)!r}) AS availability,
     ({_sql_array(remote_lut)})[remote + 1]
       * ((1.0 - {loc_share!r}) + {loc_share!r} * (CASE WHEN city = {mission_city} THEN 1.0 ELSE 0.0 END))
       AS remote_location,
     {fx.ROLE_CONTEXT_SHARE!r} * {role_col} + {fx.SECTOR_SHARE!r} * {hit} AS sector_context,
     ({_sql_array(orient_lut)})[orientation + 1] AS orientation,
-    (NOT active) OR (ARRAY[{",".join(excl_lut)}])[remote + 1] AS excluded
+    {closed} OR (NOT active) OR (ARRAY[{",".join(excl_lut)}])[remote + 1] AS excluded
   FROM bench_pool
 )
 SELECT id, round((100.0 * ({w["competences"]!r} * competences + {w["cto_missions"]!r} * cto_missions
   + {w["experience"]!r} * experience + {w["tjm"]!r} * tjm_fit + {w["availability"]!r} * availability
   + {w["remote_location"]!r} * remote_location + {w["sector_context"]!r} * sector_context
-  + {w["orientation"]!r} * orientation))::numeric, 2)::float8 AS total
+  + {w["orientation"]!r} * orientation)
+  * least(1.0, availability / {fx.COVERAGE_GATE!r}))::numeric, 2)::float8 AS total
 FROM f WHERE NOT excluded
 ORDER BY total DESC, id {"" if k is None else f"LIMIT {k}"}
 """
