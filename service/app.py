@@ -31,6 +31,7 @@ from service.review.controllers import ReviewController
 from service.scoring.controllers import MatchController
 from service.scoring.queue import CeleryScoringQueue, ScoringQueue
 from service.settings import Settings, get_settings
+from service.web import WebConsolePlugin
 
 
 @get(
@@ -116,5 +117,6 @@ def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | N
             ).middleware
         ],
         logging_config=None,  # configure_logging() owns the handlers
+        plugins=[WebConsolePlugin(settings)],
         debug=False,
     )

@@ -1,0 +1,160 @@
+"""The console's POST forms: decide on a match, edit a band of the rate grid.
+
+Each form goes through the same service as its JSON API twin and then redirects back (POST, redirect,
+GET) with a one-time message, so a refresh never repeats an action. Service refusals (409, 422, ...)
+become that message instead of an error page.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.enums import MatchStatus
+from service.auth.actor import ANONYMOUS, roles
+from service.errors import Conflict, DomainError, InvalidInput
+from service.reference.schemas import RateBandUpdate
+from service.reference.services import update_rate_band
+from service.review.schemas import DecisionIn
+from service.review.services import decide
+from service.review.transitions import Action
+from service.scoring.queue import ScoringQueue
+from service.scoring.services import create_job
+from service.web.pages import SIGNED_IN
+from service.web.session import CONSOLE_PATH, ConsoleOperator, flash, safe_next
+from service.web.views import ACTION_LABELS, STATUS_LABELS
+
+
+class DecisionForm(msgspec.Struct):
+    action: str
+    version: int
+    reason: str = ""
+    next: str = ""
+
+
+class BandForm(msgspec.Struct):
+    tjm_low: str = ""
+    tjm_high: str = ""
+    tjm_ceiling: str = ""
+    note: str = ""
+
+
+def _status_label(status: object) -> str:
+    try:
+        return STATUS_LABELS[MatchStatus(str(status))].lower()
+    except ValueError:
+        return str(status)
+
+
+def _invalid_message(exc: InvalidInput | msgspec.ValidationError) -> str:
+    if isinstance(exc, msgspec.ValidationError):
+        return f"Nothing was changed: {exc}."
+    return "Nothing was changed: " + "; ".join(e.reason for e in exc.errors) + "."
+
+
+def conflict_message(exc: Conflict, sent_version: int) -> str:
+    """A stale form says who won; a refused transition says why (both from the service's 409)."""
+    current = exc.extra.get("current_status")
+    version = exc.extra.get("version")
+    if current is not None and version is not None and version != sent_version:
+        return (
+            f"This match was decided by someone else: it is now {_status_label(current)}. "
+            "Nothing was changed; the page shows its current state."
+        )
+    return f"Nothing was changed: {exc.detail}."
+
+
+class ConsoleActions(Controller):
+    path = "/"
+
+    @post(
+        "/matches/{match_id:int}/decisions",
+        opt=roles(ANONYMOUS),
+        include_in_schema=False,
+        description=f"{SIGNED_IN} Decide on a match from a console form.",
+    )
+    async def decide_match(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        operator: ConsoleOperator,
+        scoring_queue: ScoringQueue,
+        match_id: int,
+        data: Annotated[DecisionForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Redirect:
+        back = safe_next(data.next, default=f"{CONSOLE_PATH}/queue")
+        try:
+            decision = msgspec.convert(
+                {"action": data.action, "reason": data.reason, "version": data.version}, DecisionIn
+            )
+            detail = await decide(db_session, operator.actor, match_id, decision, None, scoring_queue)
+        except Conflict as exc:
+            flash(request, "error", conflict_message(exc, data.version))
+        except (InvalidInput, msgspec.ValidationError) as exc:
+            flash(request, "error", _invalid_message(exc))
+        except DomainError as exc:
+            flash(request, "error", f"Nothing was changed: {exc.detail}.")
+        else:
+            verb = ACTION_LABELS.get(Action(decision.action), ("", str(decision.action)))[1]
+            match = detail.match
+            flash(
+                request,
+                "success",
+                f"{verb}: {match.freelancer_name} for “{match.mission_title}” "
+                f"(match #{match.id}, now {_status_label(match.status)}).",
+            )
+        return Redirect(back, status_code=303)
+
+    @post(
+        "/rate-grid/{band_id:str}",
+        opt=roles(ANONYMOUS),
+        include_in_schema=False,
+        description=f"{SIGNED_IN} Update a band of the rate grid from a console form.",
+    )
+    async def update_band(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        operator: ConsoleOperator,
+        scoring_queue: ScoringQueue,
+        band_id: str,
+        data: Annotated[BandForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Redirect:
+        """As PUT /api/v1/rate-grid/{band_id}: update the band, then queue a full rescore."""
+        back = f"{CONSOLE_PATH}/rate-grid"
+        try:
+            changes = msgspec.convert(
+                {
+                    "tjm_low": int(data.tjm_low),
+                    "tjm_high": int(data.tjm_high),
+                    "tjm_ceiling": int(data.tjm_ceiling) if data.tjm_ceiling.strip() else None,
+                    "note": data.note.strip(),
+                },
+                RateBandUpdate,
+            )
+        except msgspec.ValidationError as exc:  # a ValueError too: keep it first
+            flash(request, "error", _invalid_message(exc))
+            return Redirect(back, status_code=303)
+        except ValueError:
+            flash(request, "error", "Nothing was changed: the rates must be whole numbers of euros.")
+            return Redirect(back, status_code=303)
+        try:
+            band = await update_rate_band(db_session, band_id, changes)
+        except InvalidInput as exc:
+            flash(request, "error", _invalid_message(exc))
+            return Redirect(back, status_code=303)
+        job = await create_job(db_session, "rescore_all", operator.actor.account_id)
+        await scoring_queue.rescore_all(job.id)
+        flash(
+            request,
+            "success",
+            f"{band.label_en}: now {band.tjm_low}–{band.tjm_high} € a day. "
+            f"Every match is being rescored (job {job.id}).",
+        )
+        return Redirect(back, status_code=303)

@@ -1,0 +1,76 @@
+"""Errors on console routes become HTML pages (or a redirect to sign in), never problem+json.
+
+Registered on the console router only, so the JSON API keeps its RFC 9457 handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, PermissionDeniedException, ValidationException
+from litestar.response import Redirect
+from litestar.types import ExceptionHandlersMap
+
+from service.errors import DomainError, InvalidInput
+from service.web.session import SIGN_IN_PATH, SignInRequired, session_name
+from service.web.views import render
+
+logger = logging.getLogger("ctomatch.console")
+
+
+def _sign_in_redirect(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any]:
+    query = urlencode({"next": exc.next_path}) if exc.next_path != "/console" else ""
+    return Redirect(f"{SIGN_IN_PATH}?{query}" if query else SIGN_IN_PATH, status_code=303)
+
+
+def _page(request: Request[Any, Any, Any], status: int, title: str, detail: str) -> Response[Any]:
+    """Exception handlers are synchronous: the layout uses the name kept in the session, if any."""
+    context = {"title": title, "detail": detail, "status": status}
+    return render(request, "error.html", context, signed_in_as=session_name(request), status_code=status)
+
+
+def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    detail = exc.detail
+    if isinstance(exc, InvalidInput):
+        detail = "; ".join(f"{e.field.split('.', 1)[-1]}: {e.reason}" for e in exc.errors)
+    return _page(request, int(exc.status_code), exc.title, detail)
+
+
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        logger.error("console error on %s %s: %r", request.method, request.url.path, exc, exc_info=exc)
+    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    detail = str(exc.detail) if exc.detail and exc.detail != title else "The request could not be served."
+    if isinstance(exc, PermissionDeniedException) and "CSRF" in detail:
+        title = "Form expired"
+        detail = (
+            "This form was not sent from a current console page (its security token is missing or "
+            "stale). Go back, reload the page and try again."
+        )
+    elif isinstance(exc, ValidationException):
+        detail = "Some fields of the request are missing or invalid. Go back and check the form."
+    return _page(request, status, title, detail)
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    logger.exception("unhandled console error on %s %s", request.method, request.url.path)
+    return _page(
+        request,
+        500,
+        "Something went wrong",
+        "The console could not complete this request; it has been logged.",
+    )
+
+
+CONSOLE_EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    SignInRequired: _sign_in_redirect,
+    DomainError: _domain_error,
+    ValidationException: _http_error,
+    HTTPException: _http_error,
+    Exception: _unexpected,
+}

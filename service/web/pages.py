@@ -1,0 +1,233 @@
+"""The console's pages: dashboard, review queue, missions, a match, the rate grid.
+
+Every page reads through the service layer with the signed-in operator's `Actor`, exactly as the JSON
+API does, so access rules and business rules live in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get
+from litestar.params import Parameter
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import RateBand
+from models.enums import MatchStatus, MissionStatus, Role
+from service.auth.actor import ANONYMOUS, roles
+from service.missions.schemas import MissionOut
+from service.missions.services import MissionFilters, list_missions_for, read_mission_for
+from service.pagination import PageParams
+from service.reference.services import list_rate_bands, list_taxonomy
+from service.review.services import history, read_match, review_queue
+from service.review.transitions import Action, actions_for
+from service.scoring.matches import matches_for_mission
+from service.scoring.schemas import MatchOut
+from service.web import stats
+from service.web.session import ConsoleOperator
+from service.web.views import (
+    PAGE_SIZES,
+    STATUS_LABELS,
+    TJM_POSITIONS,
+    Pager,
+    QueueQuery,
+    here,
+    last_page_offset,
+    render,
+)
+
+#: Console routes pass the app's API-key guard as public (`roles(ANONYMOUS)`), stay out of the API
+#: schema, and check the operator's console session themselves (the `operator` dependency).
+SIGNED_IN = "Roles: operator, signed in to the console (session cookie, not an API key)."
+
+
+#: Dashboard cards, in the order of the match's life; flagged matches get their own card.
+DASHBOARD_STATUSES = (
+    MatchStatus.PENDING,
+    MatchStatus.SHORTLISTED,
+    MatchStatus.APPROVED,
+    MatchStatus.PROPOSED,
+    MatchStatus.ACCEPTED,
+    MatchStatus.REJECTED,
+)
+MISSIONS_PAGE_SIZE = 25
+MAX_CANDIDATES = 200
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A match with what its decision forms need: the version to send and the allowed actions."""
+
+    rank: int
+    match: MatchOut
+    version: int
+    actions: list[Action]
+
+
+async def _taxonomy_labels(session: AsyncSession) -> dict[str, str]:
+    return {item.id: item.label_en for item in await list_taxonomy(session)}
+
+
+async def _bands(session: AsyncSession) -> dict[str, RateBand]:
+    return {band.id: band for band in await list_rate_bands(session)}
+
+
+async def _all_missions(session: AsyncSession, operator: ConsoleOperator) -> list[MissionOut]:
+    filters = MissionFilters(status=None, sort="title")
+    missions, _ = await list_missions_for(session, operator.actor, filters, PageParams(limit=200, offset=0))
+    return missions
+
+
+class ConsolePages(Controller):
+    path = "/"
+
+    @get(
+        "/",
+        opt=roles(ANONYMOUS),
+        include_in_schema=False,
+        description=f"{SIGNED_IN} Dashboard: matches per status and the score histogram.",
+    )
+    async def dashboard(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, operator: ConsoleOperator
+    ) -> Template:
+        counts = await stats.status_counts(db_session)
+        open_missions, _ = await list_missions_for(
+            db_session,
+            operator.actor,
+            MissionFilters(status=MissionStatus.OPEN, sort="start_date"),
+            PageParams(limit=200, offset=0),
+        )
+        context = {
+            "cards": [(status, counts[status]) for status in DASHBOARD_STATUSES],
+            "other_counts": [(s, n) for s, n in counts.items() if s not in DASHBOARD_STATUSES and n],
+            "flagged": await stats.flagged_count(db_session),
+            "chart": stats.histogram(await stats.score_buckets(db_session)),
+            "warnings": [m for m in open_missions if m.budget_warning],
+            "open_missions": len(open_missions),
+        }
+        return render(request, "dashboard.html", context, signed_in_as=operator.name)
+
+    @get(
+        "/queue",
+        opt=roles(ANONYMOUS),
+        include_in_schema=False,
+        description=f"{SIGNED_IN} Review queue with filters, factor bars and one-click decisions.",
+    )
+    async def queue(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, operator: ConsoleOperator
+    ) -> Template:
+        query = QueueQuery.parse(request.query_params)
+        items, total = await review_queue(db_session, query.filters(), PageParams(query.limit, query.offset))
+        if not items and total:  # past the end, e.g. after deciding the last row of the last page
+            query = replace(query, offset=last_page_offset(total, query.limit))
+            items, total = await review_queue(
+                db_session, query.filters(), PageParams(query.limit, query.offset)
+            )
+        context = {
+            "query": query,
+            "items": items,
+            "pager": Pager(query.offset, query.limit, total),
+            "missions": await _all_missions(db_session, operator),
+            "bands": await _bands(db_session),
+            "statuses": list(STATUS_LABELS.items()),
+            "positions": TJM_POSITIONS,
+            "page_sizes": PAGE_SIZES,
+            "next": here(request),
+        }
+        return render(request, "queue.html", context, signed_in_as=operator.name)
+
+    @get(
+        "/missions",
+        opt=roles(ANONYMOUS),
+        include_in_schema=False,
+        description=f"{SIGNED_IN} Missions, with their budget warnings.",
+    )
+    async def missions(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        operator: ConsoleOperator,
+        status: Annotated[str, Parameter(pattern="^(open|closed|all)$")] = "open",
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> Template:
+        filters = MissionFilters(status=None if status == "all" else MissionStatus(status), sort="start_date")
+        page = PageParams(limit=MISSIONS_PAGE_SIZE, offset=offset)
+        missions, total = await list_missions_for(db_session, operator.actor, filters, page)
+        context = {
+            "missions": missions,
+            "status": status,
+            "pager": Pager(offset, MISSIONS_PAGE_SIZE, total),
+            "bands": await _bands(db_session),
+        }
+        return render(request, "missions.html", context, signed_in_as=operator.name)
+
+    @get(
+        "/missions/{mission_id:int}",
+        opt=roles(ANONYMOUS),
+        include_in_schema=False,
+        description=f"{SIGNED_IN} A mission, its ranked candidates and skill gaps.",
+    )
+    async def mission(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        operator: ConsoleOperator,
+        mission_id: int,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_CANDIDATES)] = 20,
+    ) -> Template:
+        mission = await read_mission_for(db_session, operator.actor, mission_id)
+        matches = await matches_for_mission(
+            db_session, operator.actor, mission_id, limit=limit, min_score=0, include_excluded=False
+        )
+        versions = await stats.match_versions(db_session, [m.id for m in matches.items])
+        candidates = [
+            Candidate(rank, m, versions[m.id], actions_for(Role.OPERATOR, m.status))
+            for rank, m in enumerate(matches.items, start=1)
+        ]
+        context = {
+            "mission": mission,
+            "matches": matches,
+            "candidates": candidates,
+            "limit": limit,
+            "max_candidates": MAX_CANDIDATES,
+            "labels": await _taxonomy_labels(db_session),
+            "bands": await _bands(db_session),
+            "next": here(request),
+        }
+        return render(request, "mission.html", context, signed_in_as=operator.name)
+
+    @get(
+        "/matches/{match_id:int}",
+        opt=roles(ANONYMOUS),
+        include_in_schema=False,
+        description=f"{SIGNED_IN} A match: factors, reasons, decisions and audit trail.",
+    )
+    async def match(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        operator: ConsoleOperator,
+        match_id: int,
+    ) -> Template:
+        detail = await read_match(db_session, operator.actor, match_id)
+        context = {
+            "detail": detail,
+            "history": await history(db_session, match_id),
+            "labels": await _taxonomy_labels(db_session),
+            "next": here(request),
+        }
+        return render(request, "match.html", context, signed_in_as=operator.name)
+
+    @get(
+        "/rate-grid",
+        opt=roles(ANONYMOUS),
+        include_in_schema=False,
+        description=f"{SIGNED_IN} The TJM market grid, with an edit form per band.",
+    )
+    async def rate_grid(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, operator: ConsoleOperator
+    ) -> Template:
+        context = {"bands": await list_rate_bands(db_session)}
+        return render(request, "rate_grid.html", context, signed_in_as=operator.name)

@@ -1,0 +1,126 @@
+"""`WebConsolePlugin`: mounts the operator console on the app, self-contained under `/console`.
+
+Sessions and CSRF protection are middleware of the console router only, so the JSON API (API keys,
+no cookies) is untouched: no session lookup, no CSRF cookie, no CSRF check on `/api`. Templates are
+Jinja (autoescaped); static files are served from `/console/static`; nothing is loaded from a CDN.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from litestar import Router
+from litestar.config.app import AppConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.plugins import InitPluginProtocol
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.routes import HTTPRoute
+from litestar.static_files import create_static_files_router
+from litestar.stores.memory import MemoryStore
+from litestar.stores.registry import StoreRegistry
+from litestar.template.config import TemplateConfig
+
+from service.auth.actor import ANONYMOUS, roles
+from service.settings import Settings, get_settings
+from service.web.actions import ConsoleActions
+from service.web.errors import CONSOLE_EXCEPTION_HANDLERS
+from service.web.pages import ConsolePages
+from service.web.session import (
+    CONSOLE_PATH,
+    CSRF_COOKIE,
+    SESSION_STORE,
+    console_session_config,
+    provide_console_operator,
+)
+from service.web.sign_in import SignInController
+from service.web.views import SECURITY_HEADERS
+
+WEB_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
+STATIC_PATH = f"{CONSOLE_PATH}/static"
+
+
+def csrf_secret(settings: Settings) -> str:
+    """Derived from SECRET_KEY, so forms stay valid across restarts and the key itself is not reused."""
+    return hmac.new(settings.secret_key.encode(), b"ctomatch console csrf", hashlib.sha256).hexdigest()
+
+
+def _euros(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f} €".replace(",", " ")
+
+
+def _years(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _register_filters(engine: JinjaTemplateEngine) -> None:
+    environment: Environment = engine.engine
+    environment.filters.update({"euros": _euros, "years": _years})
+    environment.trim_blocks = True
+    environment.lstrip_blocks = True
+
+
+class WebConsolePlugin(InitPluginProtocol):
+    """`plugins=[WebConsolePlugin(settings)]`: adds the console router, its templates and static files."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        settings = self.settings or get_settings()
+        secure = settings.environment == "production"
+        session_config = console_session_config(secure=secure)
+        csrf_config = CSRFConfig(
+            secret=csrf_secret(settings),
+            cookie_name=CSRF_COOKIE,
+            cookie_path=CONSOLE_PATH,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            cookie_secure=secure,
+        )
+        console = Router(
+            path=CONSOLE_PATH,
+            route_handlers=[SignInController, ConsolePages, ConsoleActions],
+            middleware=[session_config.middleware, DefineMiddleware(CSRFMiddleware, config=csrf_config)],
+            dependencies={"operator": Provide(provide_console_operator)},
+            exception_handlers=CONSOLE_EXCEPTION_HANDLERS,
+            response_headers=SECURITY_HEADERS,
+            include_in_schema=False,
+        )
+        static = create_static_files_router(
+            path=STATIC_PATH,
+            directories=[STATIC_DIR],
+            name="console-static",
+            opt=roles(ANONYMOUS),
+            include_in_schema=False,
+            cache_control=CacheControlHeader(max_age=3600),
+        )
+        for route in static.routes:  # set on the handlers too, where route checks (and tests) read them
+            for handler in route.route_handlers if isinstance(route, HTTPRoute) else []:
+                handler.description = "Roles: anyone (the console's CSS and JavaScript)."
+                handler.include_in_schema = False
+        app_config.route_handlers.extend([console, static])
+        if app_config.template_config is not None:
+            raise RuntimeError("WebConsolePlugin owns the template engine, but one is already configured")
+        app_config.template_config = TemplateConfig(
+            directory=TEMPLATES_DIR, engine=JinjaTemplateEngine, engine_callback=_register_filters
+        )
+        app_config.stores = _with_session_store(app_config.stores)
+        return app_config
+
+
+def _with_session_store(stores: Any) -> StoreRegistry | dict[str, Any]:
+    """Add the console's in-memory session store (one API process) to whatever stores exist."""
+    if isinstance(stores, StoreRegistry):
+        stores.register(SESSION_STORE, MemoryStore(), allow_override=False)
+        return stores
+    return {**(stores or {}), SESSION_STORE: MemoryStore()}

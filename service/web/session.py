@@ -1,0 +1,183 @@
+"""Console sign-in state: a server-side session that holds the operator's account id, nothing else.
+
+The browser only gets a random session id (HttpOnly, SameSite=Lax, path `/console`); the API key is
+checked once at sign-in and never stored. Every request reloads the account, so revoking an operator's
+key or deactivating the account ends their console session at once. Signing in issues a fresh
+session id, so an id planted in a browser before sign-in is worthless afterwards (no fixation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
+from litestar.stores.memory import MemoryStore
+from litestar.types import Empty, Message, ScopeSession
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Account
+from models.enums import Role
+from service.auth.actor import Actor
+
+CONSOLE_PATH = "/console"
+SIGN_IN_PATH = f"{CONSOLE_PATH}/sign-in"
+SESSION_COOKIE = "ctomatch_console"
+CSRF_COOKIE = "ctomatch_csrf"
+SESSION_STORE = "console_sessions"
+SESSION_MAX_AGE = 8 * 3600  # a working day; renewed while the operator keeps using the console
+
+_ACCOUNT = "account_id"
+_NAME = "name"
+_FLASH = "flash"
+_ROTATE = "_rotate_id"
+
+FlashKind = Literal["success", "error"]
+
+
+class _RotatingSessionBackend(ServerSideSessionBackend):
+    """Litestar's server-side backend, plus: no cookie for empty sessions, a new id at sign-in."""
+
+    async def store_in_message(
+        self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> None:
+        if not scope_session or not isinstance(scope_session, dict):
+            # Anonymous visitors cost neither a store entry nor a cookie; an old cookie is expired.
+            if self.config.key in connection.cookies:
+                await super().store_in_message(Empty, message, connection)
+            return
+        if not scope_session.pop(_ROTATE, False):
+            await super().store_in_message(scope_session, message, connection)
+            return
+        store = self.config.get_store_from_app(connection.scope["app"])
+        if previous := connection.cookies.get(self.config.key):
+            await self.delete(previous, store=store)
+        session_id = self.generate_session_id()
+        await self.set(session_id, self.serialize_data(scope_session, connection.scope), store=store)
+        cookie = Cookie(
+            key=self.config.key,
+            value=session_id,
+            max_age=self.config.max_age,
+            path=self.config.path,
+            domain=self.config.domain,
+            secure=self.config.secure,
+            httponly=self.config.httponly,
+            samesite=self.config.samesite,
+        )
+        MutableScopeHeaders.from_message(message).add("Set-Cookie", cookie.to_header(header=""))
+
+
+class ConsoleSessionConfig(ServerSideSessionConfig):
+    """`ServerSideSessionConfig` whose backend rotates the id at sign-in (see module docstring)."""
+
+    _backend_class = _RotatingSessionBackend
+
+
+def console_session_config(*, secure: bool) -> ConsoleSessionConfig:
+    return ConsoleSessionConfig(
+        key=SESSION_COOKIE,
+        store=SESSION_STORE,
+        path=CONSOLE_PATH,
+        max_age=SESSION_MAX_AGE,
+        renew_on_access=True,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+
+
+@dataclass(frozen=True)
+class ConsoleOperator:
+    """The signed-in operator: the `Actor` the services expect, plus a name for the page header."""
+
+    actor: Actor
+    name: str
+
+
+class SignInRequired(Exception):
+    """No valid console session: the router's handler redirects to the sign-in page, back to `next`."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__("sign in to use the console")
+        self.next_path = next_path
+
+
+def safe_next(value: str | None, default: str = CONSOLE_PATH) -> str:
+    """Only console paths on this site: a `next` parameter must never become an open redirect."""
+    if not value or "\\" in value or any(ord(c) < 32 for c in value):
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or ".." in parts.path.split("/"):
+        return default
+    if parts.path != CONSOLE_PATH and not parts.path.startswith(f"{CONSOLE_PATH}/"):
+        return default
+    return default if parts.path.startswith(SIGN_IN_PATH) else value
+
+
+async def sign_in(request: Request[Any, Any, Any], operator: ConsoleOperator) -> Cookie:
+    """Open the session (under a new id) and return the cookie that retires the pre-sign-in CSRF token.
+
+    Expired sessions of the in-memory store are dropped here too, so abandoned ones never pile up.
+    """
+    request.set_session({_ACCOUNT: operator.actor.account_id, _NAME: operator.name, _ROTATE: True})
+    store = request.app.stores.get(SESSION_STORE)
+    if isinstance(store, MemoryStore):
+        await store.delete_expired()
+    return Cookie(key=CSRF_COOKIE, value="", max_age=0, path=CONSOLE_PATH, httponly=True, samesite="lax")
+
+
+def sign_out(request: Request[Any, Any, Any]) -> None:
+    request.clear_session()
+
+
+def flash(request: Request[Any, Any, Any], kind: FlashKind, text: str) -> None:
+    """A one-time message for the next page (POST, redirect, GET)."""
+    request.session[_FLASH] = {"kind": kind, "text": text}
+
+
+def take_flash(request: Request[Any, Any, Any]) -> dict[str, str] | None:
+    session = request.scope.get("session")
+    if not isinstance(session, dict):
+        return None
+    message = session.pop(_FLASH, None)
+    return message if isinstance(message, dict) else None
+
+
+def session_account_id(request: Request[Any, Any, Any]) -> int | None:
+    session = request.scope.get("session")
+    value = session.get(_ACCOUNT) if isinstance(session, dict) else None
+    return value if isinstance(value, int) else None
+
+
+def session_name(request: Request[Any, Any, Any]) -> str | None:
+    """The signed-in name, for error pages only (their handlers cannot query the database)."""
+    session = request.scope.get("session")
+    value = session.get(_NAME) if isinstance(session, dict) and _ACCOUNT in session else None
+    return value if isinstance(value, str) else None
+
+
+async def load_operator(session: AsyncSession, account_id: int | None) -> ConsoleOperator | None:
+    """The operator behind a session, if the account still exists, is active and is an operator."""
+    if account_id is None:
+        return None
+    account = await session.get(Account, account_id)
+    if account is None or not account.active or account.role is not Role.OPERATOR:
+        return None
+    return ConsoleOperator(Actor(account.id, account.role, account.email), account.display_name)
+
+
+async def provide_console_operator(
+    request: Request[Any, Any, Any], db_session: AsyncSession
+) -> ConsoleOperator:
+    """Dependency of every console page: the signed-in operator, or a redirect to sign in."""
+    operator = await load_operator(db_session, session_account_id(request))
+    if operator is None:
+        if session_account_id(request) is not None:
+            sign_out(request)
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise SignInRequired(here if request.method == "GET" else CONSOLE_PATH)
+    return operator

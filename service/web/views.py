@@ -1,0 +1,232 @@
+"""Presentation helpers of the console: rendering with the common context, labels, query parsing.
+
+Nothing here decides anything about matches; it only turns service results into what a page shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request
+from litestar.response import Template
+
+from matching import FACTOR_NAMES
+from models.enums import MatchStatus
+from service.errors import FieldError, InvalidInput
+from service.review.services import QueueFilters
+from service.review.transitions import Action
+from service.web.session import take_flash
+
+#: Sent with every console page: no inline script or style, no framing, no referrer leak to elsewhere.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    ),
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+FACTOR_LABELS = {
+    "competences": "Competences",
+    "cto_missions": "CTO missions",
+    "experience": "Experience",
+    "tjm": "TJM",
+    "availability": "Availability",
+    "remote_location": "Remote / location",
+    "sector_context": "Sector / context",
+    "orientation": "Orientation",
+}
+assert set(FACTOR_LABELS) == set(FACTOR_NAMES), "a factor of the engine has no console label"
+
+ACTION_LABELS = {
+    Action.SHORTLIST: ("Shortlist", "Shortlisted"),
+    Action.APPROVE: ("Approve", "Approved"),
+    Action.REJECT: ("Reject", "Rejected"),
+    Action.REOPEN: ("Reopen", "Reopened"),
+    Action.PROPOSE: ("Propose", "Proposed"),
+}
+
+STATUS_LABELS = {
+    MatchStatus.PENDING: "Pending",
+    MatchStatus.SHORTLISTED: "Shortlisted",
+    MatchStatus.APPROVED: "Approved",
+    MatchStatus.REJECTED: "Rejected",
+    MatchStatus.PROPOSED: "Proposed",
+    MatchStatus.ACCEPTED: "Accepted",
+    MatchStatus.DECLINED: "Declined by the company",
+    MatchStatus.FREELANCER_INTERESTED: "Freelancer interested",
+    MatchStatus.FREELANCER_DECLINED: "Declined by the freelancer",
+}
+
+TJM_POSITIONS = ("below", "within", "above")
+PAGE_SIZES = (10, 20, 50, 100)
+DEFAULT_PAGE_SIZE = 20
+
+
+def render(
+    request: Request[Any, Any, Any],
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    signed_in_as: str | None,
+    status_code: int = 200,
+) -> Template:
+    """A page with what the layout needs: who is signed in, the pending flash message, the path."""
+    return Template(
+        template_name=template,
+        context={
+            **context,
+            "signed_in_as": signed_in_as,
+            "flash": take_flash(request),
+            "current_path": request.url.path,
+            "factor_names": FACTOR_NAMES,
+            "factor_labels": FACTOR_LABELS,
+            "action_labels": {str(k): v[0] for k, v in ACTION_LABELS.items()},
+            "status_labels": {str(k): v for k, v in STATUS_LABELS.items()},
+        },
+        status_code=status_code,
+        headers=SECURITY_HEADERS,
+    )
+
+
+def here(request: Request[Any, Any, Any]) -> str:
+    """This page's path and query, for the `next` field of its forms."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or value.strip() == ""
+
+
+def _int(params: Mapping[str, str], name: str, *, low: int, high: int | None = None) -> int | None:
+    raw = params.get(name)
+    if _blank(raw):
+        return None
+    assert raw is not None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise InvalidInput([FieldError(f"query.{name}", f"must be a whole number {bound}, got {raw!r}")])
+    return value
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """The queue page's filters and page, parsed from its GET form (blank fields mean "any")."""
+
+    status: MatchStatus = MatchStatus.PENDING
+    flagged: bool = False
+    mission_id: int | None = None
+    min_score: float = 0.0
+    band: str | None = None
+    tjm_position: str | None = None
+    offset: int = 0
+    limit: int = DEFAULT_PAGE_SIZE
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str]) -> QueueQuery:
+        errors: list[FieldError] = []
+        status = MatchStatus.PENDING
+        raw_status = params.get("status")
+        if not _blank(raw_status):
+            try:
+                status = MatchStatus(str(raw_status))
+            except ValueError:
+                errors.append(FieldError("query.status", f"unknown status {raw_status!r}"))
+        min_score = 0.0
+        raw_score = params.get("min_score")
+        if not _blank(raw_score):
+            try:
+                min_score = float(str(raw_score))
+            except ValueError:
+                min_score = -1.0
+            if not 0 <= min_score <= 100:
+                errors.append(
+                    FieldError("query.min_score", f"must be a number from 0 to 100, got {raw_score!r}")
+                )
+        position = params.get("tjm_position")
+        if not _blank(position) and position not in TJM_POSITIONS:
+            errors.append(FieldError("query.tjm_position", "must be below, within or above"))
+        if errors:
+            raise InvalidInput(errors)
+        limit = _int(params, "limit", low=1, high=200) or DEFAULT_PAGE_SIZE
+        return cls(
+            status=status,
+            flagged=params.get("flagged") in {"1", "on", "true"},
+            mission_id=_int(params, "mission_id", low=1),
+            min_score=min_score,
+            band=None if _blank(params.get("band")) else params.get("band"),
+            tjm_position=None if _blank(position) else position,
+            offset=_int(params, "offset", low=0) or 0,
+            limit=limit,
+        )
+
+    def filters(self) -> QueueFilters:
+        return QueueFilters(
+            statuses=(self.status,),
+            flagged_only=self.flagged,
+            mission_id=self.mission_id,
+            min_score=self.min_score,
+            band=self.band,
+            tjm_position=self.tjm_position,
+        )
+
+    def query_string(self, **changes: Any) -> str:
+        """This query with `changes`, leaving out defaults so links stay short."""
+        query = replace(self, **changes)
+        pairs: dict[str, Any] = {
+            "status": query.status if query.status is not MatchStatus.PENDING else None,
+            "flagged": "1" if query.flagged else None,
+            "mission_id": query.mission_id,
+            "min_score": f"{query.min_score:g}" if query.min_score else None,
+            "band": query.band,
+            "tjm_position": query.tjm_position,
+            "limit": query.limit if query.limit != DEFAULT_PAGE_SIZE else None,
+            "offset": query.offset or None,
+        }
+        return urlencode({k: v for k, v in pairs.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Previous/next links and the "21–40 of 57" line of a paged list."""
+
+    offset: int
+    limit: int
+    total: int
+
+    @property
+    def first(self) -> int:
+        return self.offset + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.offset + self.limit, self.total)
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(self.offset - self.limit, 0) if self.offset > 0 else None
+
+    @property
+    def next_offset(self) -> int | None:
+        return self.offset + self.limit if self.offset + self.limit < self.total else None
+
+    @property
+    def page(self) -> int:
+        return self.offset // self.limit + 1
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.limit - 1) // self.limit, 1)
+
+
+def last_page_offset(total: int, limit: int) -> int:
+    return max((total - 1) // limit, 0) * limit

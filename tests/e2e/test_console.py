@@ -1,0 +1,247 @@
+"""The operator console in a real browser: Debian's headless Chromium, driven by Playwright, against
+the real app served by uvicorn on 127.0.0.1, on a fresh SQLite database holding the demo data with
+every mission scored. Screenshots of the queue and the dashboard go to test-output/screenshots/.
+
+Without /usr/bin/chromium these tests are skipped locally and fail in CI (CI=true).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from sqlalchemy import select
+
+from models import Mission
+from service import migrations
+from service.app import create_app
+from service.db import Database
+from service.fixtures_loader import load_demo_data, load_reference_data
+from service.scoring.services import score_missions
+from service.settings import Settings
+from tests.conftest import make_settings, unavailable
+from tests.scoring_queue import RecordingScoringQueue
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+BUDGET_MISSION_REF = "m04-agency-presales-cto"  # demo mission whose budget is below its band's market
+VIEWPORT: ViewportSize = {"width": 1440, "height": 900}
+
+
+@dataclass(frozen=True)
+class Console:
+    base_url: str
+    keys: dict[str, str]
+    budget_mission_id: int
+
+    def api(self, path: str) -> dict[str, Any]:
+        """What the JSON API says, with the operator's key: the browser's actions must show there."""
+        response = httpx.get(self.base_url + path, headers={"X-API-Key": self.keys["operator"]}, timeout=10)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+async def _prepare(settings: Settings) -> tuple[dict[str, str], int]:
+    """Migrate, load reference and demo data, score every mission now (no worker in this test)."""
+    database = Database(settings)
+    try:
+        await migrations.upgrade(database.engine)
+        async with database.session() as session:
+            await load_reference_data(session)
+            report = await load_demo_data(session, settings.secret_key)
+            mission_ids = list((await session.scalars(select(Mission.id).order_by(Mission.id))).all())
+            await score_missions(session, settings, mission_ids)
+            budget_mission = await session.scalar(select(Mission.id).where(Mission.ref == BUDGET_MISSION_REF))
+        assert budget_mission is not None
+        return report.demo_keys, budget_mission
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        unavailable("Chromium", FileNotFoundError(f"{CHROMIUM} is missing (apt-get install chromium)"))
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def console(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    """The real app on a free port of 127.0.0.1, in a background thread, for the whole module."""
+    data_dir = tmp_path_factory.mktemp("console-e2e")
+    settings = make_settings(f"sqlite+aiosqlite:///{data_dir / 'console.db'}", data_dir)
+    # A thread of its own: Playwright's sync API keeps an event loop running in the main thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        keys, budget_mission_id = pool.submit(asyncio.run, _prepare(settings)).result()
+    app = create_app(settings, scoring_queue=RecordingScoringQueue(settings))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the console server did not start", pytrace=False)
+        time.sleep(0.05)
+    try:
+        yield Console(f"http://127.0.0.1:{port}", keys, budget_mission_id)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Path) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _new_page(browser: Browser, console: Console) -> Page:
+    context = browser.new_context(base_url=console.base_url, viewport=VIEWPORT)
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def _sign_in(page: Page, key: str) -> None:
+    page.get_by_label("Operator API key").fill(key)
+    page.get_by_label("Operator API key").press("Enter")
+
+
+@pytest.fixture(scope="module")
+def operator_page(browser: Browser, console: Console) -> Iterator[Page]:
+    """One signed-in operator tab shared by the tests that do not test signing in."""
+    page = _new_page(browser, console)
+    page.goto("/console/sign-in")
+    _sign_in(page, console.keys["operator"])
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    yield page
+    page.context.close()
+
+
+def _screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+def test_sign_in_then_approve_the_first_row_with_the_keyboard(browser: Browser, console: Console) -> None:
+    page = _new_page(browser, console)
+    page.goto("/console")
+    expect(page).to_have_url(f"{console.base_url}/console/sign-in")
+    _sign_in(page, console.keys["operator"])
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+    page.get_by_role("link", name="Review queue").click()
+    rows = page.locator("table.queue tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() > 1
+    first = rows.first
+    match_id = first.get_attribute("data-match-id")
+    assert match_id is not None
+    assert console.api(f"/api/v1/matches/{match_id}")["match"]["status"] == "pending"
+
+    approve = first.get_by_role("button", name="Approve")
+    approve.focus()
+    page.keyboard.press("Enter")
+
+    flash = page.locator("#flash")
+    expect(flash).to_contain_text("Approved: ")
+    expect(flash).to_contain_text(f"match #{match_id}, now approved")
+    expect(flash).to_be_focused()
+    expect(page.locator(f"#match-{match_id}")).to_have_count(0)  # no longer pending
+    assert console.api(f"/api/v1/matches/{match_id}")["match"]["status"] == "approved"
+    _screenshot(page, "queue.png")
+    page.context.close()
+
+
+def test_reject_needs_a_reason_and_records_it(operator_page: Page, console: Console) -> None:
+    page = operator_page
+    page.goto("/console/queue")
+    row = page.locator("table.queue tbody tr").nth(1)
+    match_id = row.get_attribute("data-match-id")
+    reason = row.get_by_role("textbox", name="Reason to reject")
+    reject = row.get_by_role("button", name="Reject")
+
+    reject.click()  # the browser refuses an empty reason before anything is sent
+    assert reason.evaluate("input => input.validity.valueMissing") is True
+    expect(page.locator("#flash")).to_have_count(0)
+
+    reason.fill("Daily rate far above the mission's budget")
+    reason.press("Enter")
+    expect(page.locator("#flash")).to_contain_text("Rejected: ")
+    assert console.api(f"/api/v1/matches/{match_id}")["match"]["status"] == "rejected"
+    history = httpx.get(
+        f"{console.base_url}/api/v1/matches/{match_id}/history",
+        headers={"X-API-Key": console.keys["operator"]},
+        timeout=10,
+    ).json()
+    assert history[-1]["reason"] == "Daily rate far above the mission's budget"
+
+
+def test_dashboard_draws_the_score_histogram(operator_page: Page) -> None:
+    page = operator_page
+    page.goto("/console")
+    chart = page.locator("svg#score-histogram")
+    expect(chart).to_be_visible()
+    assert chart.get_attribute("role") == "img"
+    assert "Histogram of" in (chart.get_attribute("aria-label") or "")
+    bars = chart.locator("rect.bar")
+    expect(bars).to_have_count(10)
+    heights = [float(bars.nth(i).get_attribute("height") or 0) for i in range(10)]
+    assert max(heights) > 0
+    assert int(page.locator(".status-card-pending .stat-value").inner_text()) > 0
+
+    _screenshot(page, "dashboard.png")
+
+    page.keyboard.press("Tab")  # the first stop of every page is the skip link
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+
+
+def test_mission_page_warns_when_the_budget_is_below_market(operator_page: Page, console: Console) -> None:
+    page = operator_page
+    page.goto(f"/console/missions/{console.budget_mission_id}")
+    warning = page.locator("#budget-warning")
+    expect(warning).to_contain_text("below the market range")
+    candidates = page.locator("ol.candidates > li")
+    expect(candidates.first).to_be_visible()
+    first = candidates.first
+    expect(first.locator(".factors li")).to_have_count(8)
+    expect(first.get_by_text("Skill gaps")).to_be_visible()
+    assert page.get_by_role("heading", name="Ranked candidates").is_visible()
+
+
+def test_sign_in_refuses_unknown_keys_and_non_operators(browser: Browser, console: Console) -> None:
+    page = _new_page(browser, console)
+    page.goto("/console/queue")
+    expect(page).to_have_url(f"{console.base_url}/console/sign-in?next=%2Fconsole%2Fqueue")
+    _sign_in(page, "not-a-real-key")
+    expect(page.get_by_role("alert")).to_contain_text("unknown or has been revoked")
+    _sign_in(page, console.keys["company"])
+    expect(page.get_by_role("alert")).to_contain_text("only operators can use the console")
+    _sign_in(page, console.keys["freelancer"])
+    expect(page.get_by_role("alert")).to_contain_text("only operators can use the console")
+    page.goto("/console")
+    expect(page).to_have_url(f"{console.base_url}/console/sign-in")
+    page.context.close()
