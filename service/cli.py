@@ -119,6 +119,7 @@ def _banner(settings: Settings, keys: dict[str, str]) -> str:
         "",
         f"ctomatch API     {base}/api/v1",
         f"API docs         {base}/docs   (Swagger UI: {base}/docs/swagger)",
+        f"operator console {base}/console   (sign in with the operator key below)",
         f"OpenAPI schema   {base}/docs/openapi.json",
         f"database         {settings.database_url}",
     ]
