@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar, get
+from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
@@ -13,10 +13,9 @@ from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from sqlalchemy import text
 
 from service.account_controller import AccountController
-from service.auth.actor import ANONYMOUS, API_KEY_HEADER, role_guard, roles
+from service.auth.actor import API_KEY_HEADER, role_guard
 from service.companies.controllers import CompanyController
 from service.db import Database
 from service.dependencies import provide_actor, provide_db_session, provide_settings
@@ -25,6 +24,7 @@ from service.freelancers.controllers import FreelancerController
 from service.logging_config import configure_logging
 from service.market.controllers import MarketController
 from service.missions.controllers import MissionController
+from service.observability.plugin import ObservabilityPlugin
 from service.pagination import provide_page_params
 from service.reference.controllers import ReferenceController
 from service.review.controllers import ReviewController
@@ -32,20 +32,6 @@ from service.scoring.controllers import MatchController
 from service.scoring.queue import CeleryScoringQueue, ScoringQueue
 from service.settings import Settings, get_settings
 from service.web import WebConsolePlugin
-
-
-@get(
-    "/health",
-    opt=roles(ANONYMOUS),
-    include_in_schema=True,
-    tags=["operations"],
-    summary="Liveness and database reachability",
-    description="Roles: anyone.",
-)
-async def health(state_database: Database) -> dict[str, str]:
-    async with state_database.session() as session:
-        await session.execute(text("SELECT 1"))
-    return {"status": "ok", "database": "ok"}
 
 
 def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | None = None) -> Litestar:
@@ -85,7 +71,6 @@ def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | N
     )
     return Litestar(
         route_handlers=[
-            health,
             AccountController,
             ReferenceController,
             MarketController,
@@ -102,7 +87,6 @@ def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | N
             "settings": Provide(provide_settings, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
             "page": Provide(provide_page_params, sync_to_thread=False),
-            "state_database": Provide(lambda: database, sync_to_thread=False),
             "scoring_queue": Provide(lambda: queue, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
@@ -113,10 +97,10 @@ def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | N
         middleware=[
             RateLimitConfig(
                 rate_limit=("minute", settings.rate_limit_per_minute),
-                exclude=["/health", "/docs"],
+                exclude=["/health", "/metrics", "/docs"],
             ).middleware
         ],
         logging_config=None,  # configure_logging() owns the handlers
-        plugins=[WebConsolePlugin(settings)],
+        plugins=[ObservabilityPlugin(settings), WebConsolePlugin(settings)],
         debug=False,
     )

@@ -130,11 +130,19 @@ def _banner(settings: Settings, keys: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _clear_metrics_files(settings: Settings) -> None:
+    """Prometheus multiprocess files of processes that no longer run would be merged forever."""
+    directory = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.data_dir / "prometheus")
+    for stale in directory.glob("*.db"):
+        stale.unlink(missing_ok=True)
+
+
 def _demo(settings: Settings) -> None:
     """Everything `make run` needs in one process tree: the worker is a child, stopped with the API."""
     asyncio.run(_migrate(settings, "head"))
     keys = asyncio.run(_load(settings, demo=True))
     job_id = asyncio.run(_queue_full_rescore(settings))
+    _clear_metrics_files(settings)
     worker = subprocess.Popen(worker_command(settings))  # noqa: S603 - our own interpreter and arguments
     print(_banner(settings, keys), flush=True)
     print(

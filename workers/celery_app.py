@@ -7,7 +7,9 @@ idempotent (upserts, chunk rows keyed by job and index), so a re-delivery never 
 from __future__ import annotations
 
 from celery import Celery
+from celery.signals import setup_logging
 
+from service.logging_config import configure_logging
 from service.settings import Settings, get_settings
 from workers.task_names import TASK_DELIVER_NOTIFICATIONS, TASK_RESCORE_STALE
 
@@ -17,7 +19,7 @@ def create_celery(settings: Settings) -> Celery:
     if settings.is_sqlite or settings.celery_broker_url.startswith("sqla+"):
         settings.ensure_data_dir()
     app.conf.update(
-        include=["workers.tasks"],
+        include=["workers.tasks", "workers.metrics"],
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
@@ -53,6 +55,12 @@ def create_celery(settings: Settings) -> Celery:
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
     )
     return app
+
+
+@setup_logging.connect
+def _configure_worker_logging(**_: object) -> None:
+    """Workers and beat log like the API from boot (JSON in production, secrets masked)."""
+    configure_logging(get_settings())
 
 
 celery_app = create_celery(get_settings())
