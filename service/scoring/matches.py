@@ -47,6 +47,7 @@ def match_out(match: Match, mission: Mission, company: Company, profile: Freelan
         excluded=match.excluded,
         exclusion_reason=match.exclusion_reason,
         status=match.status,
+        version=match.version,
         algorithm_version=match.algorithm_version,
         scored_at=match.scored_at,
     )

@@ -30,6 +30,8 @@ class MatchOut(msgspec.Struct, kw_only=True):
     excluded: bool
     exclusion_reason: str | None
     status: MatchStatus
+    version: int
+    """Send it back as If-Match (or `version`) when deciding on the match."""
     algorithm_version: str
     scored_at: datetime
 

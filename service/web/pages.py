@@ -181,9 +181,8 @@ class ConsolePages(Controller):
         matches = await matches_for_mission(
             db_session, operator.actor, mission_id, limit=limit, min_score=0, include_excluded=False
         )
-        versions = await stats.match_versions(db_session, [m.id for m in matches.items])
         candidates = [
-            Candidate(rank, m, versions[m.id], actions_for(Role.OPERATOR, m.status))
+            Candidate(rank, m, m.version, actions_for(Role.OPERATOR, m.status))
             for rank, m in enumerate(matches.items, start=1)
         ]
         context = {

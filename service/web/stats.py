@@ -54,14 +54,6 @@ async def score_buckets(session: AsyncSession) -> list[int]:
     return counts
 
 
-async def match_versions(session: AsyncSession, match_ids: Sequence[int]) -> dict[int, int]:
-    """Current versions, for the hidden field of decision forms (optimistic concurrency)."""
-    if not match_ids:
-        return {}
-    rows = await session.execute(select(Match.id, Match.version).where(Match.id.in_(match_ids)))
-    return {int(i): int(v) for i, v in rows}
-
-
 @dataclass(frozen=True)
 class Bar:
     label: str

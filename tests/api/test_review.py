@@ -366,3 +366,14 @@ async def test_smtp_crash_resends_with_the_same_message_id(
     assert all(n.state is NotificationState.SENT for n in rows)
     assert sorted(set(outbox)) == sorted(f"<notification-{n.id}@ctomatch>" for n in rows)
     assert len(outbox) == 3  # the crashed one was sent twice, under the same Message-ID
+
+
+async def test_listed_matches_carry_the_version_to_decide_with(
+    client: Client, scene: Scene, operator: Caller
+) -> None:
+    listed = (
+        await client.get(f"/api/v1/missions/{scene.mission_id}/matches", headers=operator.headers)
+    ).json()["items"][0]
+    assert listed["version"] == 1
+    decided = await _decide(client, operator, listed["id"], "approve", listed["version"])
+    assert decided.status_code == 200 and decided.json()["match"]["version"] == 2
