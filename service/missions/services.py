@@ -11,6 +11,7 @@ from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from matching import budget_warning as engine_budget_warning
 from models import Company, Mission, MissionCompetence, MissionCtoMission, RateBand
 from models.enums import COMPETENCE_KINDS, MissionStatus, RemotePolicy, Role, TaxonomyKind
 from service.auth.actor import Actor
@@ -20,6 +21,7 @@ from service.missions.schemas import MissionCreate, MissionOut, MissionUpdate
 from service.pagination import PageParams
 from service.querying import apply_sort, check_range, fetch_page
 from service.reference.services import check_taxonomy_ids, list_rate_bands
+from service.scoring.adapters import grid_from_rows, mission_input
 from service.scoring.queue import ScoringQueue
 
 SORT_KEYS = {
@@ -316,14 +318,8 @@ async def close_mission(
 
 
 def budget_warning(mission: Mission, bands: Sequence[RateBand]) -> str | None:
-    """A company-readable warning when the budget cannot afford the seniority it asks for."""
-    band = next((b for b in bands if b.id == mission.seniority), None)
-    if band is None or mission.tjm_max >= band.tjm_low:
-        return None
-    return (
-        f"budget {mission.tjm_min}–{mission.tjm_max} € is below the market range "
-        f"{band.tjm_low}–{band.tjm_high} € for {band.label_en}"
-    )
+    """The engine's warning when the budget cannot afford the seniority asked (one rule, one text)."""
+    return engine_budget_warning(mission_input(mission), grid_from_rows(bands))
 
 
 def to_out(mission: Mission, bands: Sequence[RateBand]) -> MissionOut:

@@ -24,7 +24,7 @@ async def test_company_posts_for_itself(client: Client, company: Caller) -> None
 async def test_budget_below_market_of_seniority_is_warned(client: Client, company: Caller) -> None:
     mission = await post_mission(client, company, seniority="y11_15", tjm_min=450, tjm_max=500)
     assert mission["budget_warning"] == (
-        "budget 450–500 € is below the market range 650–685 € for 11 to 15 years"
+        "budget 450–500 € is below the market range 650–685 € for 11–15 years"
     )
 
 
