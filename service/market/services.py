@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import RateBand
 from service.errors import FieldError, InvalidInput, NotFound
 from service.reference.services import get_rate_band, list_rate_bands
+from service.scoring.adapters import grid_from_rows
 
 
 class MarketPosition(StrEnum):
@@ -19,11 +20,9 @@ class MarketPosition(StrEnum):
 
 
 def band_for_years(bands: Sequence[RateBand], years: float) -> RateBand:
-    """The band with min_years <= years < max_years (bands as stored, any order)."""
-    for band in bands:
-        if band.min_years <= years and (band.max_years is None or years < band.max_years):
-            return band
-    raise NotFound(f"no experience band covers {years} years")
+    """The stored band the engine puts `years` in (min_years <= years < max_years)."""
+    band_id = grid_from_rows(bands).band_for_years(years).id
+    return next(band for band in bands if band.id == band_id)
 
 
 def market_position(band: RateBand, tjm: int) -> MarketPosition:
