@@ -64,14 +64,13 @@ async def _create_operator(settings: Settings, email: str, name: str) -> str:
 
 async def _queue_full_rescore(settings: Settings) -> str:
     from service.scoring.queue import CeleryScoringQueue
-    from service.scoring.services import create_job
+    from service.scoring.services import queue_full_rescore
     from workers.celery_app import create_celery
 
     database = Database(settings)
     try:
         async with database.session() as session:
-            job = await create_job(session, "rescore_all", None)
-        await CeleryScoringQueue(create_celery(settings)).rescore_all(job.id)
+            job = await queue_full_rescore(session, CeleryScoringQueue(create_celery(settings)), None)
         return job.id
     finally:
         await database.dispose()

@@ -23,7 +23,7 @@ from service.reference.schemas import (
     TaxonomyItemOut,
 )
 from service.scoring.queue import ScoringQueue
-from service.scoring.services import create_job
+from service.scoring.services import update_grid_band
 
 RATE_GRID_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "rate_grid.json"
 
@@ -81,7 +81,5 @@ class ReferenceController(Controller):
         band_id: str,
         data: RateBandUpdate,
     ) -> RateBandOut:
-        band = await services.update_rate_band(db_session, band_id, data)
-        job = await create_job(db_session, "rescore_all", actor.account_id)
-        await scoring_queue.rescore_all(job.id)
+        band, _ = await update_grid_band(db_session, band_id, data, scoring_queue, actor.account_id)
         return band_out(band)

@@ -68,8 +68,7 @@ class MatchController(Controller):
         description="Roles: operator. Returns the job to poll at GET /api/v1/jobs/{id}.",
     )
     async def rescore(self, db_session: AsyncSession, actor: Actor, scoring_queue: ScoringQueue) -> JobOut:
-        job = await services.create_job(db_session, "rescore_all", actor.account_id)
-        await scoring_queue.rescore_all(job.id)
+        job = await services.queue_full_rescore(db_session, scoring_queue, actor.account_id)
         return await self._job_out(db_session, job.id)
 
     @get(

@@ -27,11 +27,14 @@ from matching import (
     explain_pair,
     score_mission_against_pool,
 )
-from models import FreelancerProfile, Mission, ScoringJob, ScoringJobChunk
+from models import FreelancerProfile, Mission, RateBand, ScoringJob, ScoringJobChunk
 from models.enums import JobState, MissionStatus
 from service.errors import NotFound
+from service.reference.schemas import RateBandUpdate
+from service.reference.services import update_rate_band
 from service.scoring.adapters import ScoringContext, load_context, mission_input, profile_input
 from service.scoring.pool_cache import active_pool
+from service.scoring.queue import ScoringQueue
 from service.scoring.store import ScoredPair, existing_pairs, upsert_matches
 from service.settings import Settings
 
@@ -211,6 +214,23 @@ async def create_job(session: AsyncSession, kind: str, requested_by: int | None)
     session.add(job)
     await session.commit()
     return job
+
+
+async def queue_full_rescore(
+    session: AsyncSession, queue: ScoringQueue, requested_by: int | None
+) -> ScoringJob:
+    """A committed job, then its enqueue: every mission against every profile, in chunks."""
+    job = await create_job(session, "rescore_all", requested_by)
+    await queue.rescore_all(job.id)
+    return job
+
+
+async def update_grid_band(
+    session: AsyncSession, band_id: str, data: RateBandUpdate, queue: ScoringQueue, requested_by: int | None
+) -> tuple[RateBand, ScoringJob]:
+    """Every TJM fit depends on the grid, so a band change queues a full rescore."""
+    band = await update_rate_band(session, band_id, data)
+    return band, await queue_full_rescore(session, queue, requested_by)
 
 
 async def plan_rescore(session: AsyncSession, settings: Settings, job_id: str) -> list[list[int]]:

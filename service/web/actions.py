@@ -20,12 +20,11 @@ from models.enums import MatchStatus
 from service.auth.actor import ANONYMOUS, roles
 from service.errors import Conflict, DomainError, InvalidInput
 from service.reference.schemas import RateBandUpdate
-from service.reference.services import update_rate_band
 from service.review.schemas import DecisionIn
 from service.review.services import decide
 from service.review.transitions import Action
 from service.scoring.queue import ScoringQueue
-from service.scoring.services import create_job
+from service.scoring.services import update_grid_band
 from service.web.pages import SIGNED_IN
 from service.web.session import CONSOLE_PATH, ConsoleOperator, flash, safe_next
 from service.web.views import ACTION_LABELS, STATUS_LABELS
@@ -145,12 +144,12 @@ class ConsoleActions(Controller):
             flash(request, "error", "Nothing was changed: the rates must be whole numbers of euros.")
             return Redirect(back, status_code=303)
         try:
-            band = await update_rate_band(db_session, band_id, changes)
+            band, job = await update_grid_band(
+                db_session, band_id, changes, scoring_queue, operator.actor.account_id
+            )
         except InvalidInput as exc:
             flash(request, "error", _invalid_message(exc))
             return Redirect(back, status_code=303)
-        job = await create_job(db_session, "rescore_all", operator.actor.account_id)
-        await scoring_queue.rescore_all(job.id)
         flash(
             request,
             "success",
