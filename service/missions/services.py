@@ -231,14 +231,10 @@ async def list_missions_for(
         errors = await check_taxonomy_ids(session, filters.competences, COMPETENCE_KINDS, "query.competence")
         if errors:
             raise InvalidInput(errors)
-    if filters.seniority is not None:
-        bands = await list_rate_bands(session)
-        if filters.seniority not in {b.id for b in bands}:
-            raise InvalidInput(
-                [FieldError("query.seniority", f"unknown experience band '{filters.seniority}'")]
-            )
-    rows, total = await fetch_page(session, _filtered_query(filters), page)
     bands = await list_rate_bands(session)
+    if filters.seniority is not None and filters.seniority not in {b.id for b in bands}:
+        raise InvalidInput([FieldError("query.seniority", f"unknown experience band '{filters.seniority}'")])
+    rows, total = await fetch_page(session, _filtered_query(filters), page)
     return [to_out(m, bands) for m in rows], total
 
 

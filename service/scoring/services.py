@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -183,7 +183,7 @@ async def score_profile(session: AsyncSession, settings: Settings, profile_id: i
     return ScoringOutcome(len(missions), written)
 
 
-def _is_stale(model: type[FreelancerProfile] | type[Mission]):  # type: ignore[no-untyped-def]
+def _is_stale(model: type[FreelancerProfile] | type[Mission]) -> ColumnElement[bool]:
     return or_(
         model.scored_revision.is_(None),
         model.scored_revision < model.updated_at,
