@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.account import Account
@@ -25,5 +25,7 @@ class Company(TimestampMixin, Base):
     description: Mapped[str] = mapped_column(Text, default="", nullable=False)
     phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    # Moved by every write of the company (service.revisions.lock_for_write): If-Match and last-writer-wins.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
 
     account: Mapped[Account] = relationship(lazy="joined")

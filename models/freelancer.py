@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, DateTimeUTC, JSONType, TimestampMixin, str_enum
+from models.base import Base, JSONType, TimestampMixin, str_enum
 from models.enums import Orientation, RemotePreference
 
 
@@ -44,9 +44,11 @@ class FreelancerProfile(TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
     linkedin_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False, index=True)
-    # The updated_at this row had when its matches were last computed, and by which algorithm:
+    # Moved by every write of the profile, child rows included (service.revisions.lock_for_write).
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
+    # The revision this row had when its matches were last computed, and by which algorithm:
     # the row is stale (rescored by the periodic sweep) while either differs from now.
-    scored_revision: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
+    scored_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
     scored_algorithm: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     account: Mapped[Account] = relationship(lazy="joined")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import (
     Boolean,
@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, DateTimeUTC, TimestampMixin, str_enum
+from models.base import Base, TimestampMixin, str_enum
 from models.company import Company
 from models.enums import Context, MissionStatus, Orientation, RemotePolicy
 
@@ -51,9 +51,11 @@ class Mission(TimestampMixin, Base):
     status: Mapped[MissionStatus] = mapped_column(
         str_enum(MissionStatus, "mission_status", 8), default=MissionStatus.OPEN, nullable=False, index=True
     )
-    # The updated_at this row had when its matches were last computed, and by which algorithm:
+    # Moved by every write of the mission, child rows included (service.revisions.lock_for_write).
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
+    # The revision this row had when its matches were last computed, and by which algorithm:
     # the row is stale (rescored by the periodic sweep) while either differs from now.
-    scored_revision: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
+    scored_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
     scored_algorithm: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     company: Mapped[Company] = relationship(lazy="joined")

@@ -137,6 +137,14 @@ def _field_path(item: dict[str, Any]) -> str:
     return f"{source}.{key}"
 
 
+def _reason(item: dict[str, Any]) -> str:
+    """msgspec's message, said plainly where it would puzzle a reader (an id such as `١٢` or `abc`)."""
+    message = str(item.get("message", ""))
+    if message == "Expected `int`, got `str`":
+        return "must be a whole number written with the digits 0-9"
+    return message
+
+
 def _validation_handler(
     request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[dict[str, Any]]:
@@ -153,7 +161,7 @@ def _validation_handler(
             title="Malformed request",
             detail=str(exc.detail),
         )
-    errors = [{"field": _field_path(item), "reason": str(item.get("message", ""))} for item in items]
+    errors = [{"field": _field_path(item), "reason": _reason(item)} for item in items]
     return problem_response(
         request,
         status=HTTPStatus.UNPROCESSABLE_ENTITY,

@@ -11,6 +11,8 @@ from litestar.params import Parameter
 T = TypeVar("T")
 
 MAX_LIMIT = 200
+#: Bounded so the database never sees an OFFSET beyond its integer range (a 422, not an overflow).
+MAX_OFFSET = 2_147_483_647
 
 
 class Page(msgspec.Struct, Generic[T]):
@@ -28,6 +30,6 @@ class PageParams:
 
 def provide_page_params(
     limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="page size")] = 20,
-    offset: Annotated[int, Parameter(ge=0, description="rows to skip")] = 0,
+    offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET, description="rows to skip")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)

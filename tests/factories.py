@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from litestar.testing import AsyncTestClient
 
 from models.enums import Role
@@ -140,3 +142,20 @@ async def post_mission(client: AsyncTestClient[Any], company: Caller, **override
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+def send_concurrently(
+    client: AsyncTestClient[Any], requests: list[tuple[str, str, dict[str, Any]]]
+) -> list[httpx.Response]:
+    """Send (method, path, httpx kwargs) requests truly at once, on the event loop the app runs on.
+
+    The test client hands each request to the app's loop and waits for it, so requests gathered on it
+    never overlap; an httpx client on the app's own loop makes them concurrent.
+    """
+
+    async def send_all() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url=str(client.base_url)) as http:
+            return list(await asyncio.gather(*(http.request(m, p, **kw) for m, p, kw in requests)))
+
+    return client.blocking_portal.call(send_all)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import Context, Role
+from service.account_controller import NO_STORE, IdempotencyKey
 from service.auth.actor import ANONYMOUS, Actor, roles
 from service.companies import services
 from service.companies.schemas import (
@@ -19,6 +20,8 @@ from service.companies.schemas import (
     CompanyUpdate,
 )
 from service.pagination import Page, PageParams
+from service.params import IfMatch, PathId, with_etag
+from service.revisions import parse_if_match
 from service.scoring.queue import ScoringQueue
 from service.settings import Settings
 
@@ -31,12 +34,22 @@ class CompanyController(Controller):
         "/",
         opt=roles(ANONYMOUS),
         summary="Register a company",
-        description="Roles: anyone. Creates the company account; the API key is in the response, once.",
+        description=(
+            "Roles: anyone. Creates the company account; the API key is in the response, once. "
+            "Send an `Idempotency-Key` to be able to retry a registration whose answer was lost."
+        ),
+        cache_control=NO_STORE,
     )
     async def register(
-        self, db_session: AsyncSession, settings: Settings, data: CompanyCreate
+        self,
+        db_session: AsyncSession,
+        settings: Settings,
+        data: CompanyCreate,
+        idempotency_key: IdempotencyKey = None,
     ) -> CompanyRegistered:
-        company, api_key = await services.register_company(db_session, data, settings.secret_key)
+        company, api_key = await services.register_company(
+            db_session, data, settings.secret_key, idempotency_key=idempotency_key
+        )
         return CompanyRegistered(company=services.to_private(company), api_key=api_key)
 
     @get("/", opt=roles(Role.OPERATOR), summary="List companies", description="Roles: operator.")
@@ -60,7 +73,7 @@ class CompanyController(Controller):
         return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
     @get(
-        "/{company_id:int}",
+        "/{company_id:str}",
         opt=roles(Role.FREELANCER, Role.COMPANY, Role.OPERATOR),
         summary="Read a company",
         description=(
@@ -68,29 +81,49 @@ class CompanyController(Controller):
         ),
     )
     async def read(
-        self, db_session: AsyncSession, actor: Actor, company_id: int
-    ) -> CompanyPublic | CompanyPrivate:
-        return await services.read_company_for(db_session, actor, company_id)
+        self, db_session: AsyncSession, actor: Actor, company_id: PathId
+    ) -> Response[CompanyPublic | CompanyPrivate]:
+        return with_etag(await services.read_company_for(db_session, actor, company_id))
 
     @patch(
-        "/{company_id:int}",
+        "/{company_id:str}",
         opt=roles(Role.COMPANY, Role.OPERATOR),
         summary="Update a company",
-        description="Roles: the company itself, operators.",
+        description=(
+            "Roles: the company itself, operators. All-or-nothing; send `If-Match` with the ETag "
+            "(revision) you read to refuse a concurrent change (409)."
+        ),
     )
     async def update(
-        self, db_session: AsyncSession, actor: Actor, company_id: int, data: CompanyUpdate
-    ) -> CompanyPrivate:
-        return await services.update_company(db_session, actor, company_id, data)
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        company_id: PathId,
+        data: CompanyUpdate,
+        if_match: IfMatch = None,
+    ) -> Response[CompanyPrivate]:
+        expected = parse_if_match(if_match)
+        return with_etag(
+            await services.update_company(db_session, actor, company_id, data, expected_revision=expected)
+        )
 
     @post(
-        "/{company_id:int}/close",
+        "/{company_id:str}/close",
         opt=roles(Role.COMPANY, Role.OPERATOR),
         status_code=200,
         summary="Close a company",
         description="Roles: the company itself, operators. Its open missions are closed too.",
     )
     async def close(
-        self, db_session: AsyncSession, actor: Actor, scoring_queue: ScoringQueue, company_id: int
-    ) -> CompanyPrivate:
-        return await services.close_company(db_session, actor, company_id, queue=scoring_queue)
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        scoring_queue: ScoringQueue,
+        company_id: PathId,
+        if_match: IfMatch = None,
+    ) -> Response[CompanyPrivate]:
+        expected = parse_if_match(if_match)
+        company = await services.close_company(
+            db_session, actor, company_id, queue=scoring_queue, expected_revision=expected
+        )
+        return with_etag(company)

@@ -8,48 +8,65 @@ import msgspec
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Company, Mission
+from models import Account, Company, Mission
 from models.enums import MissionStatus, Role
-from service.accounts import create_account
+from service.accounts import register_account
 from service.auth.actor import Actor
 from service.companies.schemas import CompanyCreate, CompanyPrivate, CompanyPublic, CompanyUpdate
 from service.errors import Forbidden, NotFound
 from service.pagination import PageParams
 from service.querying import apply_sort, fetch_page
+from service.revisions import lock_for_write
 from service.scoring.queue import ScoringQueue
 
 SORT_KEYS = {"name": Company.name, "created_at": Company.created_at, "updated_at": Company.updated_at}
 
 
 async def register_company(
-    session: AsyncSession, data: CompanyCreate, secret_key: str, api_key: str | None = None
+    session: AsyncSession,
+    data: CompanyCreate,
+    secret_key: str,
+    api_key: str | None = None,
+    *,
+    idempotency_key: str | None = None,
 ) -> tuple[Company, str]:
-    account, key = await create_account(
+    """Creates the account and company; a retry with the same `idempotency_key` answers the same company."""
+
+    def attach(account: Account) -> None:
+        session.add(
+            Company(
+                account_id=account.id,
+                account=account,
+                name=data.name,
+                context=data.context,
+                size=data.size,
+                sector=data.sector or "",
+                city=data.city,
+                description=data.description,
+                phone=data.phone,
+            )
+        )
+
+    registration = await register_account(
         session,
         email=data.email,
         role=Role.COMPANY,
         display_name=data.name,
         secret_key=secret_key,
+        request=data,
+        attach=attach,
+        idempotency_key=idempotency_key,
         api_key=api_key,
     )
-    company = Company(
-        account_id=account.id,
-        account=account,
-        name=data.name,
-        context=data.context,
-        size=data.size,
-        sector=data.sector or "",
-        city=data.city,
-        description=data.description,
-        phone=data.phone,
-    )
-    session.add(company)
-    await session.commit()
-    return company, key
+    company = (
+        await session.scalars(select(Company).where(Company.account_id == registration.account.id))
+    ).one()
+    return company, registration.api_key
 
 
-async def get_company(session: AsyncSession, company_id: int) -> Company:
-    company = await session.get(Company, company_id)
+async def get_company(session: AsyncSession, company_id: int, *, fresh: bool = False) -> Company:
+    """`fresh`: re-read the row even if this session holds it (after a lock)."""
+    company = await session.get(Company, company_id, populate_existing=fresh)
     if company is None:
         raise NotFound(f"no company {company_id}")
     return company
@@ -83,35 +100,61 @@ async def list_companies(
     return [to_private(c) for c in rows], total
 
 
-async def update_company(
-    session: AsyncSession, actor: Actor, company_id: int, data: CompanyUpdate
-) -> CompanyPrivate:
-    company = await get_company(session, company_id)
+async def _company_for_write(
+    session: AsyncSession, actor: Actor, company_id: int, expected_revision: int | None
+) -> Company:
+    """Lock the company first (service.revisions), then read it fresh and check who may change it."""
+    await lock_for_write(session, Company, company_id, expected=expected_revision, what="company")
+    company = await get_company(session, company_id, fresh=True)
     ensure_owner_or_operator(actor, company)
+    return company
+
+
+async def update_company(
+    session: AsyncSession,
+    actor: Actor,
+    company_id: int,
+    data: CompanyUpdate,
+    *,
+    expected_revision: int | None = None,
+) -> CompanyPrivate:
+    """All or nothing, last writer wins unless If-Match names an older revision (409)."""
+    company = await _company_for_write(session, actor, company_id, expected_revision)
     for field, value in msgspec.structs.asdict(data).items():
         if value is not msgspec.UNSET:
             setattr(company, field, value)
+    await session.flush()
+    written = to_private(company)  # what this write stored, before the commit releases the lock
     await session.commit()
-    await session.refresh(company)
-    return to_private(company)
+    return written
 
 
 async def close_company(
-    session: AsyncSession, actor: Actor, company_id: int, *, queue: ScoringQueue | None = None
+    session: AsyncSession,
+    actor: Actor,
+    company_id: int,
+    *,
+    queue: ScoringQueue | None = None,
+    expected_revision: int | None = None,
 ) -> CompanyPrivate:
-    """A closed company posts nothing more, and its open missions close with it."""
-    company = await get_company(session, company_id)
-    ensure_owner_or_operator(actor, company)
+    """A closed company posts nothing more, and its open missions close with it (their revision moves)."""
+    company = await _company_for_write(session, actor, company_id, expected_revision)
     company.active = False
     open_missions = Mission.company_id == company.id, Mission.status == MissionStatus.OPEN
     closing = list(await session.scalars(select(Mission.id).where(*open_missions)))
-    await session.execute(update(Mission).where(*open_missions).values(status=MissionStatus.CLOSED))
+    await session.execute(
+        update(Mission)
+        .where(*open_missions)
+        .values(status=MissionStatus.CLOSED, revision=Mission.revision + 1)
+        .execution_options(synchronize_session=False)
+    )
+    await session.flush()
+    written = to_private(company)
     await session.commit()
     if queue is not None:
         for mission_id in closing:
             await queue.mission_changed(mission_id)
-    await session.refresh(company)
-    return to_private(company)
+    return written
 
 
 def _public_fields(company: Company) -> dict[str, Any]:
@@ -124,6 +167,7 @@ def _public_fields(company: Company) -> dict[str, Any]:
         "city": company.city,
         "description": company.description,
         "active": company.active,
+        "revision": company.revision,
         "created_at": company.created_at,
         "updated_at": company.updated_at,
     }

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import RemotePreference, Role
+from service.account_controller import NO_STORE, IdempotencyKey
 from service.auth.actor import ANONYMOUS, Actor, roles
 from service.freelancers import services
 from service.freelancers.schemas import (
@@ -20,7 +21,9 @@ from service.freelancers.schemas import (
     FreelancerUpdate,
 )
 from service.pagination import Page, PageParams
+from service.params import IfMatch, PathId, with_etag
 from service.reference.services import list_rate_bands
+from service.revisions import parse_if_match
 from service.scoring.queue import ScoringQueue
 from service.settings import Settings
 
@@ -34,8 +37,10 @@ class FreelancerController(Controller):
         opt=roles(ANONYMOUS),
         summary="Register a freelancer",
         description=(
-            "Roles: anyone. Creates the freelancer account and profile; the API key is in the response, once."
+            "Roles: anyone. Creates the freelancer account and profile; the API key is in the response, "
+            "once. Send an `Idempotency-Key` to be able to retry a registration whose answer was lost."
         ),
+        cache_control=NO_STORE,
     )
     async def register(
         self,
@@ -43,9 +48,10 @@ class FreelancerController(Controller):
         settings: Settings,
         scoring_queue: ScoringQueue,
         data: FreelancerCreate,
+        idempotency_key: IdempotencyKey = None,
     ) -> FreelancerRegistered:
         profile, api_key = await services.register_freelancer(
-            db_session, data, settings.secret_key, queue=scoring_queue
+            db_session, data, settings.secret_key, queue=scoring_queue, idempotency_key=idempotency_key
         )
         return FreelancerRegistered(
             profile=services.to_private(profile, await list_rate_bands(db_session)), api_key=api_key
@@ -96,7 +102,7 @@ class FreelancerController(Controller):
         return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
     @get(
-        "/{profile_id:int}",
+        "/{profile_id:str}",
         opt=roles(Role.FREELANCER, Role.COMPANY, Role.OPERATOR),
         summary="Read a profile",
         description=(
@@ -105,28 +111,37 @@ class FreelancerController(Controller):
         ),
     )
     async def read(
-        self, db_session: AsyncSession, actor: Actor, profile_id: int
-    ) -> FreelancerPublic | FreelancerPrivate:
-        return await services.read_profile_for(db_session, actor, profile_id)
+        self, db_session: AsyncSession, actor: Actor, profile_id: PathId
+    ) -> Response[FreelancerPublic | FreelancerPrivate]:
+        return with_etag(await services.read_profile_for(db_session, actor, profile_id))
 
     @patch(
-        "/{profile_id:int}",
+        "/{profile_id:str}",
         opt=roles(Role.FREELANCER, Role.OPERATOR),
         summary="Update a profile",
-        description="Roles: the freelancer themself, operators. Only the fields sent change.",
+        description=(
+            "Roles: the freelancer themself, operators. Only the fields sent change; the change is "
+            "all-or-nothing. Send `If-Match` with the ETag (revision) you read to refuse a concurrent change "
+            "(409); without it the last writer wins, whole."
+        ),
     )
     async def update(
         self,
         db_session: AsyncSession,
         actor: Actor,
         scoring_queue: ScoringQueue,
-        profile_id: int,
+        profile_id: PathId,
         data: FreelancerUpdate,
-    ) -> FreelancerPrivate:
-        return await services.update_profile(db_session, actor, profile_id, data, queue=scoring_queue)
+        if_match: IfMatch = None,
+    ) -> Response[FreelancerPrivate]:
+        expected = parse_if_match(if_match)
+        profile = await services.update_profile(
+            db_session, actor, profile_id, data, queue=scoring_queue, expected_revision=expected
+        )
+        return with_etag(profile)
 
     @post(
-        "/{profile_id:int}/deactivate",
+        "/{profile_id:str}/deactivate",
         opt=roles(Role.FREELANCER, Role.OPERATOR),
         status_code=200,
         summary="Deactivate a profile",
@@ -136,6 +151,14 @@ class FreelancerController(Controller):
         ),
     )
     async def deactivate(
-        self, db_session: AsyncSession, actor: Actor, scoring_queue: ScoringQueue, profile_id: int
-    ) -> FreelancerPrivate:
-        return await services.deactivate_profile(db_session, actor, profile_id, queue=scoring_queue)
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        scoring_queue: ScoringQueue,
+        profile_id: PathId,
+        if_match: IfMatch = None,
+    ) -> Response[FreelancerPrivate]:
+        profile = await services.deactivate_profile(
+            db_session, actor, profile_id, queue=scoring_queue, expected_revision=parse_if_match(if_match)
+        )
+        return with_etag(profile)

@@ -12,6 +12,7 @@ from sqlalchemy import Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
+    Account,
     FreelancerProfile,
     Match,
     Mission,
@@ -20,7 +21,7 @@ from models import (
     RateBand,
 )
 from models.enums import COMPETENCE_KINDS, MatchStatus, RemotePreference, Role, TaxonomyKind
-from service.accounts import create_account
+from service.accounts import register_account
 from service.auth.actor import Actor
 from service.errors import FieldError, Forbidden, InvalidInput, NotFound
 from service.freelancers.schemas import (
@@ -38,6 +39,7 @@ from service.market.services import band_for_years
 from service.pagination import PageParams
 from service.querying import apply_sort, check_range, fetch_page
 from service.reference.services import check_taxonomy_ids, list_rate_bands
+from service.revisions import lock_for_write
 from service.scoring.queue import ScoringQueue
 
 #: A company sees a freelancer's contact data once it has accepted a proposal of that freelancer
@@ -120,7 +122,9 @@ async def register_freelancer(
     api_key: str | None = None,
     *,
     queue: ScoringQueue | None = None,
+    idempotency_key: str | None = None,
 ) -> tuple[FreelancerProfile, str]:
+    """Creates the account and profile; a retry with the same `idempotency_key` answers the same profile."""
     await _validate_profile_fields(
         session,
         competences=data.competences,
@@ -128,46 +132,57 @@ async def register_freelancer(
         certifications=data.certifications,
         past_roles=data.past_roles,
     )
-    account, key = await create_account(
+
+    def attach(account: Account) -> None:
+        profile = FreelancerProfile(
+            account_id=account.id,
+            account=account,
+            full_name=data.full_name,
+            headline=data.headline,
+            summary=data.summary,
+            years_experience=data.years_experience,
+            tjm=data.tjm,
+            available_from=data.available_from,
+            days_per_week=data.days_per_week,
+            remote_preference=data.remote_preference,
+            location=data.location,
+            orientation=data.orientation,
+            sectors=list(data.sectors),
+            certifications=[msgspec.to_builtins(c) for c in data.certifications],
+            stack=list(data.stack),
+            past_roles=[msgspec.to_builtins(r) for r in data.past_roles],
+            references=[msgspec.to_builtins(r) for r in data.references],
+            phone=data.phone,
+            linkedin_url=data.linkedin_url,
+        )
+        _set_competences(profile, data.competences)
+        _set_cto_missions(profile, data.cto_missions)
+        session.add(profile)
+
+    registration = await register_account(
         session,
         email=data.email,
         role=Role.FREELANCER,
         display_name=data.full_name,
         secret_key=secret_key,
+        request=data,
+        attach=attach,
+        idempotency_key=idempotency_key,
         api_key=api_key,
     )
-    profile = FreelancerProfile(
-        account_id=account.id,
-        account=account,
-        full_name=data.full_name,
-        headline=data.headline,
-        summary=data.summary,
-        years_experience=data.years_experience,
-        tjm=data.tjm,
-        available_from=data.available_from,
-        days_per_week=data.days_per_week,
-        remote_preference=data.remote_preference,
-        location=data.location,
-        orientation=data.orientation,
-        sectors=list(data.sectors),
-        certifications=[msgspec.to_builtins(c) for c in data.certifications],
-        stack=list(data.stack),
-        past_roles=[msgspec.to_builtins(r) for r in data.past_roles],
-        references=[msgspec.to_builtins(r) for r in data.references],
-        phone=data.phone,
-        linkedin_url=data.linkedin_url,
-    )
-    _set_competences(profile, data.competences)
-    _set_cto_missions(profile, data.cto_missions)
-    session.add(profile)
-    await session.commit()
+    profile = (
+        await session.scalars(
+            select(FreelancerProfile).where(FreelancerProfile.account_id == registration.account.id)
+        )
+    ).one()
     if queue is not None:
         await queue.profile_changed(profile.id)
-    return profile, key
+    return profile, registration.api_key
 
 
-async def get_profile(session: AsyncSession, profile_id: int) -> FreelancerProfile:
-    profile = await session.get(FreelancerProfile, profile_id)
+async def get_profile(session: AsyncSession, profile_id: int, *, fresh: bool = False) -> FreelancerProfile:
+    """`fresh`: re-read the row and its child lists even if this session holds them (after a lock)."""
+    profile = await session.get(FreelancerProfile, profile_id, populate_existing=fresh)
     if profile is None:
         raise NotFound(f"no freelancer profile {profile_id}")
     return profile
@@ -202,6 +217,8 @@ async def read_profile_for(
     if actor.role is Role.COMPANY and actor.company_id is not None:
         if await company_sees_contact(session, actor.company_id, profile.id):
             return to_private(profile, bands)
+        if not profile.active:  # a deactivated profile left the market: as if missing
+            raise NotFound(f"no freelancer profile {profile_id}")
         return to_public(profile, bands)
     raise Forbidden("a freelancer may read only their own profile")
 
@@ -241,6 +258,8 @@ async def list_profiles_for(
 ) -> tuple[list[FreelancerPublic | FreelancerPrivate], int]:
     if actor.role is Role.FREELANCER:
         raise Forbidden("freelancers cannot browse other profiles")
+    if actor.role is Role.COMPANY and filters.active is not True:
+        raise Forbidden("companies see active profiles only (status=active)")
     if filters.competences:
         errors = await check_taxonomy_ids(session, filters.competences, COMPETENCE_KINDS, "query.competence")
         if errors:
@@ -258,8 +277,13 @@ async def update_profile(
     data: FreelancerUpdate,
     *,
     queue: ScoringQueue | None = None,
+    expected_revision: int | None = None,
 ) -> FreelancerPrivate:
-    profile = await get_profile(session, profile_id)
+    """All or nothing: the row is locked first (service.revisions), then replaced as a whole."""
+    await lock_for_write(
+        session, FreelancerProfile, profile_id, expected=expected_revision, what="freelancer profile"
+    )
+    profile = await get_profile(session, profile_id, fresh=True)
     _ensure_owner_or_operator(actor, profile)
     await _validate_profile_fields(
         session,
@@ -294,17 +318,32 @@ async def update_profile(
         _set_competences(profile, data.competences)
     if data.cto_missions is not msgspec.UNSET:
         _set_cto_missions(profile, data.cto_missions)
+    await session.flush()
+    # The answer is what this write stored: built before the commit releases the lock, since a
+    # concurrent writer may change the row the moment it is released.
+    written = to_private(profile, await list_rate_bands(session))
     await session.commit()
     if queue is not None:
         await queue.profile_changed(profile.id)
-    await session.refresh(profile)
-    return to_private(profile, await list_rate_bands(session))
+    return written
 
 
 async def deactivate_profile(
-    session: AsyncSession, actor: Actor, profile_id: int, *, queue: ScoringQueue | None = None
+    session: AsyncSession,
+    actor: Actor,
+    profile_id: int,
+    *,
+    queue: ScoringQueue | None = None,
+    expected_revision: int | None = None,
 ) -> FreelancerPrivate:
-    return await update_profile(session, actor, profile_id, FreelancerUpdate(active=False), queue=queue)
+    return await update_profile(
+        session,
+        actor,
+        profile_id,
+        FreelancerUpdate(active=False),
+        queue=queue,
+        expected_revision=expected_revision,
+    )
 
 
 def _band_id(profile: FreelancerProfile, bands: Sequence[RateBand]) -> str:
@@ -345,13 +384,17 @@ def _shared_fields(profile: FreelancerProfile, bands: Sequence[RateBand]) -> dic
         "remote_preference": profile.remote_preference,
         "location": profile.location,
         "orientation": profile.orientation,
-        "competences": [CompetenceLevel(c.competence_id, c.level) for c in profile.competences],
-        "cto_missions": [m.cto_mission_id for m in profile.cto_missions],
+        "competences": [
+            CompetenceLevel(c.competence_id, c.level)
+            for c in sorted(profile.competences, key=lambda c: c.competence_id)
+        ],
+        "cto_missions": sorted(m.cto_mission_id for m in profile.cto_missions),
         "sectors": list(profile.sectors),
         "certifications": [msgspec.convert(c, Certification) for c in profile.certifications],
         "stack": list(profile.stack),
         "past_roles": [msgspec.convert(r, PastRole) for r in profile.past_roles],
         "active": profile.active,
+        "revision": profile.revision,
         "created_at": profile.created_at,
         "updated_at": profile.updated_at,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +13,10 @@ from models.enums import MissionStatus, RemotePolicy, Role
 from service.auth.actor import Actor, roles
 from service.missions import services
 from service.missions.schemas import MissionCreate, MissionOut, MissionUpdate
+from service.openapi_docs import problems
 from service.pagination import Page, PageParams
+from service.params import IfMatch, PathId, QueryId, with_etag
+from service.revisions import parse_if_match
 from service.scoring.queue import ScoringQueue
 
 
@@ -23,7 +26,7 @@ class MissionController(Controller):
 
     @post(
         "/",
-        opt=roles(Role.COMPANY, Role.OPERATOR),
+        opt={**roles(Role.COMPANY, Role.OPERATOR), **problems(404)},  # an unknown `company_id`
         summary="Post a mission",
         description="Roles: company (for itself), operator (with `company_id`).",
     )
@@ -52,7 +55,7 @@ class MissionController(Controller):
         remote: RemotePolicy | None = None,
         starts_by: Annotated[date | None, Parameter(description="starts on or before this date")] = None,
         status: Annotated[str, Parameter(pattern="^(open|closed|all)$")] = "open",
-        company_id: int | None = None,
+        company_id: QueryId = None,
         sort: Annotated[
             str,
             Parameter(
@@ -75,38 +78,55 @@ class MissionController(Controller):
         return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
     @get(
-        "/{mission_id:int}",
+        "/{mission_id:str}",
         opt=roles(Role.FREELANCER, Role.COMPANY, Role.OPERATOR),
         summary="Read a mission",
         description="Roles: the owning company, operators, freelancers (open missions only).",
     )
-    async def read(self, db_session: AsyncSession, actor: Actor, mission_id: int) -> MissionOut:
-        return await services.read_mission_for(db_session, actor, mission_id)
+    async def read(self, db_session: AsyncSession, actor: Actor, mission_id: PathId) -> Response[MissionOut]:
+        return with_etag(await services.read_mission_for(db_session, actor, mission_id))
 
     @patch(
-        "/{mission_id:int}",
+        "/{mission_id:str}",
         opt=roles(Role.COMPANY, Role.OPERATOR),
         summary="Update a mission",
-        description="Roles: the owning company, operators. Closed missions cannot change (409).",
+        description=(
+            "Roles: the owning company, operators. Closed missions cannot change (409). All-or-nothing; "
+            "send `If-Match` with the ETag (revision) you read to refuse a concurrent change (409)."
+        ),
     )
     async def update(
         self,
         db_session: AsyncSession,
         actor: Actor,
         scoring_queue: ScoringQueue,
-        mission_id: int,
+        mission_id: PathId,
         data: MissionUpdate,
-    ) -> MissionOut:
-        return await services.update_mission(db_session, actor, mission_id, data, queue=scoring_queue)
+        if_match: IfMatch = None,
+    ) -> Response[MissionOut]:
+        expected = parse_if_match(if_match)
+        mission = await services.update_mission(
+            db_session, actor, mission_id, data, queue=scoring_queue, expected_revision=expected
+        )
+        return with_etag(mission)
 
     @post(
-        "/{mission_id:int}/close",
+        "/{mission_id:str}/close",
         opt=roles(Role.COMPANY, Role.OPERATOR),
         status_code=200,
         summary="Close a mission",
         description="Roles: the owning company, operators.",
     )
     async def close(
-        self, db_session: AsyncSession, actor: Actor, scoring_queue: ScoringQueue, mission_id: int
-    ) -> MissionOut:
-        return await services.close_mission(db_session, actor, mission_id, queue=scoring_queue)
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        scoring_queue: ScoringQueue,
+        mission_id: PathId,
+        if_match: IfMatch = None,
+    ) -> Response[MissionOut]:
+        expected = parse_if_match(if_match)
+        mission = await services.close_mission(
+            db_session, actor, mission_id, queue=scoring_queue, expected_revision=expected
+        )
+        return with_etag(mission)

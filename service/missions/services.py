@@ -21,6 +21,7 @@ from service.missions.schemas import MissionCreate, MissionOut, MissionUpdate
 from service.pagination import PageParams
 from service.querying import apply_sort, check_range, fetch_page
 from service.reference.services import check_taxonomy_ids, list_rate_bands
+from service.revisions import lock_for_write
 from service.scoring.adapters import grid_from_rows, mission_input
 from service.scoring.queue import ScoringQueue
 
@@ -165,8 +166,9 @@ async def create_mission(
     return to_out(mission, bands)
 
 
-async def get_mission(session: AsyncSession, mission_id: int) -> Mission:
-    mission = await session.get(Mission, mission_id)
+async def get_mission(session: AsyncSession, mission_id: int, *, fresh: bool = False) -> Mission:
+    """`fresh`: re-read the row and its child lists even if this session holds them (after a lock)."""
+    mission = await session.get(Mission, mission_id, populate_existing=fresh)
     if mission is None:
         raise NotFound(f"no mission {mission_id}")
     return mission
@@ -179,7 +181,8 @@ def _ensure_can_read(actor: Actor, mission: Mission) -> None:
         return
     if actor.role is Role.FREELANCER:
         raise Forbidden(f"mission {mission.id} is closed")
-    raise Forbidden("a company may read only its own missions")
+    # Another company's mission gets the answer of a missing one: its existence does not leak.
+    raise NotFound(f"no mission {mission.id}")
 
 
 async def read_mission_for(session: AsyncSession, actor: Actor, mission_id: int) -> MissionOut:
@@ -238,8 +241,14 @@ async def list_missions_for(
     return [to_out(m, bands) for m in rows], total
 
 
-async def _owned_mission(session: AsyncSession, actor: Actor, mission_id: int) -> Mission:
-    mission = await get_mission(session, mission_id)
+async def _owned_mission_for_write(
+    session: AsyncSession, actor: Actor, mission_id: int, expected_revision: int | None
+) -> Mission:
+    """Lock the mission first (service.revisions), then read it fresh and check who may change it."""
+    await lock_for_write(session, Mission, mission_id, expected=expected_revision, what="mission")
+    mission = await get_mission(session, mission_id, fresh=True)
+    if actor.role is Role.COMPANY and actor.company_id != mission.company_id:
+        raise NotFound(f"no mission {mission_id}")
     company: Company = await get_company(session, mission.company_id)
     ensure_owner_or_operator(actor, company)
     return mission
@@ -252,8 +261,10 @@ async def update_mission(
     data: MissionUpdate,
     *,
     queue: ScoringQueue | None = None,
+    expected_revision: int | None = None,
 ) -> MissionOut:
-    mission = await _owned_mission(session, actor, mission_id)
+    """All or nothing: the row is locked first, then the fields and child lists sent replace the old."""
+    mission = await _owned_mission_for_write(session, actor, mission_id, expected_revision)
     if mission.status is MissionStatus.CLOSED:
         raise Conflict(f"mission {mission.id} is closed and can no longer change")
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
@@ -292,25 +303,34 @@ async def update_mission(
         mission.cto_missions = [MissionCtoMission(cto_mission_id=c) for c in shape.cto_missions]
     if "required_competences" in changes or "nice_competences" in changes:
         _set_competences(mission, shape.required, shape.nice)
+    return await _commit_and_answer(session, mission, bands, queue)
+
+
+async def _commit_and_answer(
+    session: AsyncSession, mission: Mission, bands: Sequence[RateBand], queue: ScoringQueue | None
+) -> MissionOut:
+    """The answer is what this write stored: built before the commit releases the row's lock."""
+    await session.flush()
+    written = to_out(mission, bands)
     await session.commit()
     if queue is not None:
         await queue.mission_changed(mission.id)
-    await session.refresh(mission)
-    return to_out(mission, bands)
+    return written
 
 
 async def close_mission(
-    session: AsyncSession, actor: Actor, mission_id: int, *, queue: ScoringQueue | None = None
+    session: AsyncSession,
+    actor: Actor,
+    mission_id: int,
+    *,
+    queue: ScoringQueue | None = None,
+    expected_revision: int | None = None,
 ) -> MissionOut:
-    mission = await _owned_mission(session, actor, mission_id)
+    mission = await _owned_mission_for_write(session, actor, mission_id, expected_revision)
     if mission.status is MissionStatus.CLOSED:
         raise Conflict(f"mission {mission.id} is already closed")
     mission.status = MissionStatus.CLOSED
-    await session.commit()
-    if queue is not None:
-        await queue.mission_changed(mission.id)
-    await session.refresh(mission)
-    return to_out(mission, await list_rate_bands(session))
+    return await _commit_and_answer(session, mission, await list_rate_bands(session), queue)
 
 
 def budget_warning(mission: Mission, bands: Sequence[RateBand]) -> str | None:
@@ -337,11 +357,12 @@ def to_out(mission: Mission, bands: Sequence[RateBand]) -> MissionOut:
         location=mission.location,
         sector=mission.sector,
         context=mission.context,
-        cto_missions=[c.cto_mission_id for c in mission.cto_missions],
-        required_competences=[c.competence_id for c in mission.competences if c.required],
-        nice_competences=[c.competence_id for c in mission.competences if not c.required],
+        cto_missions=sorted(c.cto_mission_id for c in mission.cto_missions),
+        required_competences=sorted(c.competence_id for c in mission.competences if c.required),
+        nice_competences=sorted(c.competence_id for c in mission.competences if not c.required),
         status=mission.status,
         budget_warning=budget_warning(mission, bands),
+        revision=mission.revision,
         created_at=mission.created_at,
         updated_at=mission.updated_at,
     )

@@ -89,7 +89,7 @@ class RequestContextMiddleware(ASGIMiddleware):
         self._templates: dict[str, str] = {}
 
     def _route_template(self, scope: Scope) -> str:
-        """The route as declared (`/api/v1/freelancers/{profile_id:int}`), a bounded label value.
+        """The route as declared (`/api/v1/freelancers/{profile_id:str}`), a bounded label value.
 
         Litestar puts the untyped template (`…/{profile_id}`) in the scope; the declared form is the
         one in the docs and the code, so it is looked up among the app's routes (once per template).

@@ -32,7 +32,10 @@ async def get_rate_band(session: AsyncSession, band_id: str) -> RateBand:
     return band
 
 
-async def update_rate_band(session: AsyncSession, band_id: str, data: RateBandUpdate) -> RateBand:
+async def update_rate_band(
+    session: AsyncSession, band_id: str, data: RateBandUpdate
+) -> tuple[RateBand, bool]:
+    """The band, and whether a rate moved (a note alone changes no score)."""
     band = await get_rate_band(session, band_id)
     low = band.tjm_low if data.tjm_low is msgspec.UNSET else data.tjm_low
     high = band.tjm_high if data.tjm_high is msgspec.UNSET else data.tjm_high
@@ -44,11 +47,12 @@ async def update_rate_band(session: AsyncSession, band_id: str, data: RateBandUp
         errors.append(FieldError("body.tjm_ceiling", f"tjm_ceiling {ceiling} is below tjm_high {high}"))
     if errors:
         raise InvalidInput(errors)
+    rates_moved = (band.tjm_low, band.tjm_high, band.tjm_ceiling) != (low, high, ceiling)
     band.tjm_low, band.tjm_high, band.tjm_ceiling = low, high, ceiling
     if data.note is not msgspec.UNSET:
         band.note = data.note
     await session.commit()
-    return band
+    return band, rates_moved
 
 
 async def check_taxonomy_ids(

@@ -10,14 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import MatchStatus, Role
 from service.auth.actor import Actor, roles
+from service.openapi_docs import problems
 from service.pagination import Page, PageParams
+from service.params import PathId, QueryId
 from service.review import services
 from service.review.schemas import DecisionIn, DecisionOut, MatchDetail, ReviewItem
+from service.revisions import etag
 from service.scoring.queue import ScoringQueue
 
 
 def _with_etag(detail: MatchDetail) -> Response[MatchDetail]:
-    return Response(detail, headers={"ETag": services.etag(detail.version)})
+    return Response(detail, headers={"ETag": etag(detail.version)})
 
 
 class ReviewController(Controller):
@@ -41,8 +44,8 @@ class ReviewController(Controller):
             list[MatchStatus] | None, Parameter(description="repeatable; default pending")
         ] = None,
         flagged: Annotated[bool, Parameter(description="only matches flagged for a second look")] = False,
-        mission_id: int | None = None,
-        company_id: int | None = None,
+        mission_id: QueryId = None,
+        company_id: QueryId = None,
         min_score: Annotated[float, Parameter(ge=0, le=100)] = 0,
         band: Annotated[str | None, Parameter(description="freelancer's experience band id")] = None,
         tjm_position: Annotated[str | None, Parameter(pattern="^(below|within|above)$")] = None,
@@ -60,7 +63,7 @@ class ReviewController(Controller):
         return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
     @get(
-        "/matches/{match_id:int}",
+        "/matches/{match_id:str}",
         opt=roles(Role.OPERATOR, Role.COMPANY, Role.FREELANCER),
         summary="A match, with its version as ETag",
         description=(
@@ -68,12 +71,12 @@ class ReviewController(Controller):
             "(404 before, so its existence does not leak)."
         ),
     )
-    async def read(self, db_session: AsyncSession, actor: Actor, match_id: int) -> Response[MatchDetail]:
+    async def read(self, db_session: AsyncSession, actor: Actor, match_id: PathId) -> Response[MatchDetail]:
         return _with_etag(await services.read_match(db_session, actor, match_id))
 
     @post(
-        "/matches/{match_id:int}/decisions",
-        opt=roles(Role.OPERATOR, Role.COMPANY, Role.FREELANCER),
+        "/matches/{match_id:str}/decisions",
+        opt={**roles(Role.OPERATOR, Role.COMPANY, Role.FREELANCER), **problems(428)},
         status_code=200,
         summary="Decide on a match",
         description=(
@@ -89,7 +92,7 @@ class ReviewController(Controller):
         db_session: AsyncSession,
         actor: Actor,
         scoring_queue: ScoringQueue,
-        match_id: int,
+        match_id: PathId,
         data: DecisionIn,
         if_match: Annotated[str | None, HeaderParameter(name="If-Match")] = None,
     ) -> Response[MatchDetail]:
@@ -97,10 +100,10 @@ class ReviewController(Controller):
         return _with_etag(detail)
 
     @get(
-        "/matches/{match_id:int}/history",
+        "/matches/{match_id:str}/history",
         opt=roles(Role.OPERATOR),
         summary="Audit trail of a match",
         description="Roles: operator. Every decision: who, when, from, to, why (append-only).",
     )
-    async def history(self, db_session: AsyncSession, match_id: int) -> list[DecisionOut]:
+    async def history(self, db_session: AsyncSession, match_id: PathId) -> list[DecisionOut]:
         return await services.history(db_session, match_id)

@@ -7,7 +7,6 @@ lets exactly one UPDATE match the version; the other gets 409 naming the current
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,23 +27,9 @@ from service.review.transitions import (
     actions_for,
     next_status,
 )
+from service.revisions import parse_if_match
 from service.scoring.matches import match_out
 from service.scoring.queue import ScoringQueue
-
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
-
-
-def parse_if_match(value: str | None) -> int | None:
-    if value is None:
-        return None
-    found = _ETAG.match(value)
-    if not found:
-        raise InvalidInput([FieldError("header.If-Match", f'expected an ETag like "3", got {value!r}')])
-    return int(found.group(1))
 
 
 async def _load(session: AsyncSession, match_id: int) -> tuple[Match, Mission, Company, FreelancerProfile]:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import Role
 from service.auth.actor import Actor, roles
+from service.params import PathId
 from service.scoring import matches, services
 from service.scoring.queue import ScoringQueue
 from service.scoring.schemas import JobOut, MatchList
@@ -23,7 +24,7 @@ class MatchController(Controller):
     tags = ["matching"]  # noqa: RUF012
 
     @get(
-        "/missions/{mission_id:int}/matches",
+        "/missions/{mission_id:str}/matches",
         opt=roles(Role.COMPANY, Role.OPERATOR),
         summary="Best candidates for a mission, with the breakdown and reasons",
         description="Roles: the company that posted the mission, operators.",
@@ -32,7 +33,7 @@ class MatchController(Controller):
         self,
         db_session: AsyncSession,
         actor: Actor,
-        mission_id: int,
+        mission_id: PathId,
         limit: TopK = 20,
         min_score: MinScore = 0,
         include_excluded: bool = False,
@@ -42,7 +43,7 @@ class MatchController(Controller):
         )
 
     @get(
-        "/freelancers/{profile_id:int}/matches",
+        "/freelancers/{profile_id:str}/matches",
         opt=roles(Role.FREELANCER, Role.OPERATOR),
         summary="Best missions for a freelancer, with the breakdown and reasons",
         description="Roles: the freelancer themself, operators.",
@@ -51,7 +52,7 @@ class MatchController(Controller):
         self,
         db_session: AsyncSession,
         actor: Actor,
-        profile_id: int,
+        profile_id: PathId,
         limit: TopK = 20,
         min_score: MinScore = 0,
         include_excluded: bool = False,

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching import ALGORITHM_VERSION
 from models import Company, FreelancerProfile, Match, Mission
+from models.enums import Role
 from service.auth.actor import Actor
-from service.errors import Forbidden
+from service.errors import Forbidden, NotFound
 from service.freelancers.services import get_profile
 from service.missions.services import budget_warning, get_mission
 from service.reference.services import list_rate_bands
@@ -68,8 +69,8 @@ def _filters(min_score: float, include_excluded: bool) -> list[ColumnElement[boo
     return where
 
 
-def _pending(revision: object, updated_at: object, algorithm: str | None) -> bool:
-    return revision is None or revision != updated_at or algorithm != ALGORITHM_VERSION
+def _pending(scored_revision: int | None, revision: int, algorithm: str | None) -> bool:
+    return scored_revision is None or scored_revision < revision or algorithm != ALGORITHM_VERSION
 
 
 async def matches_for_mission(
@@ -82,6 +83,8 @@ async def matches_for_mission(
     include_excluded: bool,
 ) -> MatchList:
     mission = await get_mission(session, mission_id)
+    if actor.role is Role.COMPANY and actor.company_id != mission.company_id:
+        raise NotFound(f"no mission {mission_id}")  # another company's mission: as if missing
     if not (actor.is_operator or actor.company_id == mission.company_id):
         raise Forbidden("only the company that posted the mission, or an operator, may see its matches")
     where = [Match.mission_id == mission.id, *_filters(min_score, include_excluded)]
@@ -92,7 +95,7 @@ async def matches_for_mission(
         items=items,
         total=total,
         budget_warning=budget_warning(mission, await list_rate_bands(session)),
-        scoring_pending=_pending(mission.scored_revision, mission.updated_at, mission.scored_algorithm),
+        scoring_pending=_pending(mission.scored_revision, mission.revision, mission.scored_algorithm),
     )
 
 
@@ -115,5 +118,5 @@ async def matches_for_freelancer(
     return MatchList(
         items=items,
         total=total,
-        scoring_pending=_pending(profile.scored_revision, profile.updated_at, profile.scored_algorithm),
+        scoring_pending=_pending(profile.scored_revision, profile.revision, profile.scored_algorithm),
     )

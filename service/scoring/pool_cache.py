@@ -2,9 +2,11 @@
 while no profile changed) do not reload and re-encode every profile each time.
 
 The cache key is what would change the encoding: the database, the number of active profiles, the
-latest `updated_at` among them and the sum of their ids (a profile deactivated while another is
-created changes it), plus the grid and the vocabulary. Any profile write moves `updated_at`, so a
-stale pool is never used.
+sum of their ids (a profile deactivated while another is created changes it), the sum of their
+revisions and the latest `updated_at` (rows rewritten from scratch, e.g. a restored database, start
+again at revision 1), plus the grid and the vocabulary. Every profile write moves its revision and its
+`updated_at` (child lists included, see service.revisions), so any change moves the key and a stale
+pool is never used.
 """
 
 from __future__ import annotations
@@ -31,17 +33,18 @@ class CachedPool:
 _cache: dict[str, CachedPool] = {}
 
 
-async def _signature(session: AsyncSession) -> tuple[int, datetime | None, int]:
+async def _signature(session: AsyncSession) -> tuple[int, int, int, datetime | None]:
     row = (
         await session.execute(
             select(
                 func.count(),
-                func.max(FreelancerProfile.updated_at),
                 func.coalesce(func.sum(FreelancerProfile.id), 0),
+                func.coalesce(func.sum(FreelancerProfile.revision), 0),
+                func.max(FreelancerProfile.updated_at),
             ).where(FreelancerProfile.active)
         )
     ).one()
-    return int(row[0]), row[1], int(row[2])
+    return int(row[0]), int(row[1]), int(row[2]), row[3]
 
 
 async def active_pool(session: AsyncSession, ctx: ScoringContext) -> tuple[list[ProfileInput], ProfilePool]:

@@ -91,14 +91,14 @@ async def _load_missions(session: AsyncSession, ids: Sequence[int] | None = None
 
 
 async def _mark_scored(session: AsyncSession, rows: Sequence[FreelancerProfile | Mission]) -> None:
-    """Record the revision that was scored; updated_at is set to itself so it does not move."""
+    """Record the revision that was scored (a write since then keeps the row stale); updated_at stays."""
     for row in rows:
         model = type(row)
         await session.execute(
             update(model)
             .where(model.id == row.id)
             .values(
-                scored_revision=row.updated_at,
+                scored_revision=row.revision,
                 scored_algorithm=ALGORITHM_VERSION,
                 updated_at=model.updated_at,
             )
@@ -186,7 +186,7 @@ async def score_profile(session: AsyncSession, settings: Settings, profile_id: i
 def _is_stale(model: type[FreelancerProfile] | type[Mission]) -> ColumnElement[bool]:
     return or_(
         model.scored_revision.is_(None),
-        model.scored_revision < model.updated_at,
+        model.scored_revision < model.revision,
         model.scored_algorithm.is_(None),
         model.scored_algorithm != ALGORITHM_VERSION,
     )
@@ -227,9 +227,11 @@ async def queue_full_rescore(
 
 async def update_grid_band(
     session: AsyncSession, band_id: str, data: RateBandUpdate, queue: ScoringQueue, requested_by: int | None
-) -> tuple[RateBand, ScoringJob]:
-    """Every TJM fit depends on the grid, so a band change queues a full rescore."""
-    band = await update_rate_band(session, band_id, data)
+) -> tuple[RateBand, ScoringJob | None]:
+    """Every TJM fit depends on the grid, so a change of rates queues a full rescore (None: none moved)."""
+    band, rates_moved = await update_rate_band(session, band_id, data)
+    if not rates_moved:
+        return band, None
     return band, await queue_full_rescore(session, queue, requested_by)
 
 

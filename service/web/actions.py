@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.enums import MatchStatus
 from service.auth.actor import ANONYMOUS, roles
 from service.errors import Conflict, DomainError, InvalidInput
+from service.params import PathId
 from service.reference.schemas import RateBandUpdate
 from service.review.schemas import DecisionIn
 from service.review.services import decide
@@ -73,7 +74,7 @@ class ConsoleActions(Controller):
     path = "/"
 
     @post(
-        "/matches/{match_id:int}/decisions",
+        "/matches/{match_id:str}/decisions",
         opt=roles(ANONYMOUS),
         include_in_schema=False,
         description=f"{SIGNED_IN} Decide on a match from a console form.",
@@ -84,7 +85,7 @@ class ConsoleActions(Controller):
         db_session: AsyncSession,
         operator: ConsoleOperator,
         scoring_queue: ScoringQueue,
-        match_id: int,
+        match_id: PathId,
         data: Annotated[DecisionForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Redirect:
         back = safe_next(data.next, default=f"{CONSOLE_PATH}/queue")
@@ -150,10 +151,6 @@ class ConsoleActions(Controller):
         except InvalidInput as exc:
             flash(request, "error", _invalid_message(exc))
             return Redirect(back, status_code=303)
-        flash(
-            request,
-            "success",
-            f"{band.label_en}: now {band.tjm_low}–{band.tjm_high} € a day. "
-            f"Every match is being rescored (job {job.id}).",
-        )
+        rescoring = f"Every match is being rescored (job {job.id})." if job else "No rate moved: no rescore."
+        flash(request, "success", f"{band.label_en}: now {band.tjm_low}–{band.tjm_high} € a day. {rescoring}")
         return Redirect(back, status_code=303)

@@ -20,6 +20,7 @@ from service.auth.actor import ANONYMOUS, roles
 from service.missions.schemas import MissionOut
 from service.missions.services import MissionFilters, list_missions_for, read_mission_for
 from service.pagination import PageParams
+from service.params import PathId
 from service.reference.services import list_rate_bands, list_taxonomy
 from service.review.services import history, read_match, review_queue
 from service.review.transitions import Action, actions_for
@@ -164,7 +165,7 @@ class ConsolePages(Controller):
         return render(request, "missions.html", context, signed_in_as=operator.name)
 
     @get(
-        "/missions/{mission_id:int}",
+        "/missions/{mission_id:str}",
         opt=roles(ANONYMOUS),
         include_in_schema=False,
         description=f"{SIGNED_IN} A mission, its ranked candidates and skill gaps.",
@@ -174,7 +175,7 @@ class ConsolePages(Controller):
         request: Request[Any, Any, Any],
         db_session: AsyncSession,
         operator: ConsoleOperator,
-        mission_id: int,
+        mission_id: PathId,
         limit: Annotated[int, Parameter(ge=1, le=MAX_CANDIDATES)] = 20,
     ) -> Template:
         mission = await read_mission_for(db_session, operator.actor, mission_id)
@@ -198,7 +199,7 @@ class ConsolePages(Controller):
         return render(request, "mission.html", context, signed_in_as=operator.name)
 
     @get(
-        "/matches/{match_id:int}",
+        "/matches/{match_id:str}",
         opt=roles(ANONYMOUS),
         include_in_schema=False,
         description=f"{SIGNED_IN} A match: factors, reasons, decisions and audit trail.",
@@ -208,7 +209,7 @@ class ConsolePages(Controller):
         request: Request[Any, Any, Any],
         db_session: AsyncSession,
         operator: ConsoleOperator,
-        match_id: int,
+        match_id: PathId,
     ) -> Template:
         detail = await read_match(db_session, operator.actor, match_id)
         context = {

@@ -70,9 +70,11 @@ MATRIX: list[tuple[str, str, Any, list[int]]] = [
     ("PATCH", "/api/v1/companies/{company_id}", {"city": "Lille"}, [401, 403, 403, 200, 403, 200]),
     ("POST", "/api/v1/companies/{company_id}/close", None, [401, 403, 403, 200, 403, 200]),
     ("GET", "/api/v1/missions", None, [401, 200, 200, 200, 200, 200]),
-    ("GET", "/api/v1/missions/{mission_id}", None, [401, 200, 200, 200, 403, 200]),
-    ("PATCH", "/api/v1/missions/{mission_id}", {"title": "Renamed"}, [401, 403, 403, 200, 403, 200]),
-    ("POST", "/api/v1/missions/{mission_id}/close", None, [401, 403, 403, 200, 403, 200]),
+    # Another company's mission answers as a missing one (404): its existence does not leak.
+    ("GET", "/api/v1/missions/{mission_id}", None, [401, 200, 200, 200, 404, 200]),
+    ("PATCH", "/api/v1/missions/{mission_id}", {"title": "Renamed"}, [401, 403, 403, 200, 404, 200]),
+    ("POST", "/api/v1/missions/{mission_id}/close", None, [401, 403, 403, 200, 404, 200]),
+    ("GET", "/api/v1/missions/{mission_id}/matches", None, [401, 403, 403, 200, 404, 200]),
 ]
 
 

@@ -49,9 +49,12 @@ async def test_wrong_method_is_405(client: Client) -> None:
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
-async def test_non_numeric_id_is_404_not_500(client: Client, freelancer: Caller) -> None:
+async def test_non_numeric_id_is_a_problem_naming_the_parameter(client: Client, freelancer: Caller) -> None:
     response = await client.get("/api/v1/freelancers/abc", headers=freelancer.headers)
-    assert response.status_code in (400, 404)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "path.profile_id", "reason": "must be a whole number written with the digits 0-9"}
+    ]
 
 
 json_values = st.recursive(

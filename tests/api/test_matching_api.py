@@ -183,7 +183,7 @@ async def test_match_access_rules(
     assert (await client.get(mission_path)).status_code == 401
     assert (await client.get(mission_path, headers=company.headers)).status_code == 200
     assert (await client.get(mission_path, headers=operator.headers)).status_code == 200
-    assert (await client.get(mission_path, headers=other_company.headers)).status_code == 403
+    assert (await client.get(mission_path, headers=other_company.headers)).status_code == 404
     assert (await client.get(mission_path, headers=freelancer.headers)).status_code == 403
     assert (await client.get(profile_path, headers=freelancer.headers)).status_code == 200
     assert (await client.get(profile_path, headers=operator.headers)).status_code == 200

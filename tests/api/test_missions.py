@@ -64,7 +64,7 @@ async def test_visibility_by_role(
     closed = await post_mission(client, other, title="Closed role")
     await client.post(f"/api/v1/missions/{closed['id']}/close", headers=other.headers)
 
-    assert (await client.get(f"/api/v1/missions/{theirs['id']}", headers=company.headers)).status_code == 403
+    assert (await client.get(f"/api/v1/missions/{theirs['id']}", headers=company.headers)).status_code == 404
     assert (await client.get(f"/api/v1/missions/{mine['id']}", headers=company.headers)).status_code == 200
     own_list = (await client.get("/api/v1/missions?status=all", headers=company.headers)).json()
     assert [m["id"] for m in own_list["items"]] == [mine["id"]]
@@ -113,8 +113,8 @@ async def test_only_owner_or_operator_updates_and_closes(
     other = await register_company(client)
     mission = await post_mission(client, company)
     path = f"/api/v1/missions/{mission['id']}"
-    assert (await client.patch(path, json={"title": "x"}, headers=other.headers)).status_code == 403
-    assert (await client.post(f"{path}/close", headers=other.headers)).status_code == 403
+    assert (await client.patch(path, json={"title": "x"}, headers=other.headers)).status_code == 404
+    assert (await client.post(f"{path}/close", headers=other.headers)).status_code == 404
     assert (await client.patch(path, json={"title": "Renamed"}, headers=operator.headers)).status_code == 200
     closed = await client.post(f"{path}/close", headers=company.headers)
     assert closed.status_code == 200 and closed.json()["status"] == "closed"

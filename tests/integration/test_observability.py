@@ -234,7 +234,7 @@ async def test_metrics_expose_request_durations_by_route_template(client: Client
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     text = response.text
-    route = "/api/v1/freelancers/{profile_id:int}"
+    route = "/api/v1/freelancers/{profile_id:str}"
     count = _value(
         text, "ctomatch_http_request_duration_seconds_count", method="GET", route=route, status="200"
     )

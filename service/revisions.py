@@ -1,0 +1,66 @@
+"""One writer at a time per row, and every write counts: a write first moves the row's revision.
+
+Profiles, missions and companies carry a `revision` counter. A service that changes one of them
+calls `lock_for_write()` before it reads the row: the `UPDATE … SET revision = revision + 1` is the
+transaction's first write, so it takes the row's write lock (PostgreSQL) or the database's write lock
+(SQLite) and concurrent writers of the same row queue up behind it. The row and its child lists are
+then read fresh and replaced as a whole, so the stored state is always exactly one request's body
+(last writer wins, whole). With `If-Match` the update is guarded on the revision the client read:
+a stale one is refused with 409 and nothing changes. Because child-only changes (competences, CTO
+missions) move the revision too, the stale sweep and the scoring pool cache see every change.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Company, FreelancerProfile, Mission
+from service.errors import Conflict, FieldError, InvalidInput, NotFound
+
+Revised = type[FreelancerProfile] | type[Mission] | type[Company]
+
+#: An entity tag as sent back by clients: "3", W/"3" or a bare 3 (ASCII digits only).
+_ETAG = re.compile(r'^\s*(?:W/)?"?([0-9]{1,18})"?\s*$')
+
+
+def etag(revision: int) -> str:
+    return f'"{revision}"'
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """The revision named by an `If-Match` header; None when the header is absent."""
+    if value is None:
+        return None
+    found = _ETAG.match(value)
+    if not found:
+        raise InvalidInput([FieldError("header.If-Match", f'expected an ETag like "3", got {value!r}')])
+    return int(found.group(1))
+
+
+async def lock_for_write(
+    session: AsyncSession, model: Revised, row_id: int, *, expected: int | None, what: str
+) -> int:
+    """Move the row's revision (taking its write lock) and return the new one.
+
+    `expected` is the revision from If-Match (None: last writer wins). Raises NotFound for a missing
+    row and Conflict, naming the current revision, when `expected` is not the current one. The
+    caller commits (or rolls back: the revision then does not move).
+    """
+    statement = update(model).where(model.id == row_id)
+    if expected is not None:
+        statement = statement.where(model.revision == expected)
+    new_revision = await session.scalar(
+        statement.values(revision=model.revision + 1).returning(model.revision)
+    )
+    if new_revision is not None:
+        return int(new_revision)
+    current = await session.scalar(select(model.revision).where(model.id == row_id))
+    if current is None:
+        raise NotFound(f"no {what} {row_id}")
+    raise Conflict(
+        f"{what} {row_id} is at revision {current}, not {expected} (If-Match): read it again, then retry",
+        extra={"current_revision": int(current)},
+    )
