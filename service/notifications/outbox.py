@@ -1,11 +1,43 @@
-"""What to tell whom when a match changes status; rows are added to the caller's transaction."""
+"""What to tell whom when a match changes status; rows are added to the caller's transaction.
+
+Titles and names are user data: they enter subjects (mail headers) only through `one_line`.
+"""
 
 from __future__ import annotations
+
+import unicodedata
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Company, FreelancerProfile, Match, MatchDecision, Mission, Notification
 from models.enums import MatchStatus
+
+#: Longest subject composed or sent (the column holds 300).
+SUBJECT_MAX = 250
+#: Longest title or name quoted inside a subject or a body.
+NAME_MAX = 200
+
+
+def one_line(text: str, limit: int) -> str:
+    """`text` as one safe header line of at most `limit` characters.
+
+    Control and separator characters (CR, LF, NUL, U+2028, …) become a space and runs of spaces
+    collapse to one; invisible format characters (bidi overrides, zero-width spaces) are dropped; "=?"
+    and "?=" are broken up: a mail parser would decode an RFC 2047 encoded word back into raw CR/LF,
+    and the standard library's folder mangles text holding them.
+    """
+    chars: list[str] = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cf":
+            continue
+        chars.append(" " if category[0] in "CZ" else char)
+    flat = " ".join("".join(chars).split())
+    while "=?" in flat or "?=" in flat:
+        flat = flat.replace("=?", "= ?").replace("?=", "? =")
+    if len(flat) > limit:
+        flat = flat[: max(limit - 1, 0)].rstrip() + "…"
+    return flat
 
 
 async def add_notifications(
@@ -21,7 +53,10 @@ async def add_notifications(
     freelancer_account = await session.get(Account, profile.account_id)
     assert company_account is not None and freelancer_account is not None
     to = decision.to_status
-    title = f"“{mission.title}”"
+    title = f"“{one_line(mission.title, NAME_MAX)}”"
+    person = one_line(profile.full_name, NAME_MAX)
+    headline = one_line(profile.headline, NAME_MAX)
+    company_name = one_line(company.name, NAME_MAX)
     messages: list[tuple[Account, str, str, str]] = []
     if to is MatchStatus.PROPOSED:
         messages.append(
@@ -29,7 +64,7 @@ async def add_notifications(
                 company_account,
                 "proposal_to_company",
                 f"A freelance CTO is proposed for {title}",
-                f"{profile.full_name} ({profile.headline}) is proposed for your mission {title} "
+                f"{person} ({headline}) is proposed for your mission {title} "
                 f"with a score of {match.score:.0f}/100. Accept or decline the proposal in ctomatch.",
             )
         )
@@ -38,7 +73,7 @@ async def add_notifications(
                 freelancer_account,
                 "proposal_to_freelancer",
                 f"A mission is proposed to you: {title}",
-                f"{company.name} is looking for a CTO: {title}, "
+                f"{company_name} is looking for a CTO: {title}, "
                 f"{mission.tjm_min}–{mission.tjm_max} € per day, from {mission.start_date}. "
                 "Tell us if you are interested.",
             )
@@ -50,8 +85,8 @@ async def add_notifications(
             (
                 freelancer_account,
                 f"company_{verb}",
-                f"{company.name} {verb} the proposal for {title}",
-                f"{company.name} {verb} your profile for {title}.{follow_up}",
+                f"{company_name} {verb} the proposal for {title}",
+                f"{company_name} {verb} your profile for {title}.{follow_up}",
             )
         )
     elif to in (MatchStatus.FREELANCER_INTERESTED, MatchStatus.FREELANCER_DECLINED):
@@ -61,8 +96,8 @@ async def add_notifications(
             (
                 company_account,
                 kind,
-                f"{profile.full_name} {verb} {title}",
-                f"{profile.full_name} {verb} your mission {title}.",
+                f"{person} {verb} {title}",
+                f"{person} {verb} your mission {title}.",
             )
         )
     rows = [
@@ -72,7 +107,7 @@ async def add_notifications(
             recipient_account_id=account.id,
             recipient_email=account.email,
             kind=kind,
-            subject=subject,
+            subject=one_line(subject, SUBJECT_MAX),
             body=body,
         )
         for account, kind, subject, body in messages
