@@ -2,6 +2,11 @@
 
 Tasks are acknowledged late and rejected when their worker dies, so a crash re-delivers them; they are
 idempotent (upserts, chunk rows keyed by job and index), so a re-delivery never duplicates a match.
+
+Two roles share this factory. The workers and beat (`celery_app` below, `worker=True`) keep
+reconnecting and retrying: nobody waits on them. A publisher (the API, the CLI) answers a user, so a
+down broker must cost it well under a second (ENQUEUE_TIMEOUT_SECONDS): one connection attempt, short
+socket timeouts, no publish retry. What it fails to send the stale sweep rescores later.
 """
 
 from __future__ import annotations
@@ -14,7 +19,25 @@ from service.settings import Settings, get_settings
 from workers.task_names import TASK_DELIVER_NOTIFICATIONS, TASK_RESCORE_STALE
 
 
-def create_celery(settings: Settings) -> Celery:
+def _broker_transport_options(settings: Settings, *, worker: bool) -> dict[str, object]:
+    """kombu's options: a publisher's connection gives up fast, a worker's waits for the broker."""
+    options: dict[str, object] = {}
+    is_redis = settings.celery_broker_url.startswith(("redis://", "rediss://"))
+    if is_redis:
+        # Redis re-delivers an unacknowledged task (its worker died) after this many seconds.
+        options["visibility_timeout"] = settings.celery_visibility_timeout
+    if not worker:
+        # kombu's connection ensure: one attempt, no retry loop (task_publish_retry does not cover it).
+        options["max_retries"] = 0
+        if is_redis:
+            # Connect and send each get half the budget, so a failure is reported before the deadline.
+            half = settings.enqueue_timeout_seconds / 2
+            options.update(socket_connect_timeout=half, socket_timeout=half, retry_on_timeout=False)
+    return options
+
+
+def create_celery(settings: Settings, *, worker: bool = False) -> Celery:
+    """A publisher's app by default (fails fast); `worker=True` for the workers and beat (retries)."""
     app = Celery("ctomatch", broker=settings.celery_broker_url, backend=settings.celery_result_backend)
     if settings.is_sqlite or settings.celery_broker_url.startswith("sqla+"):
         settings.ensure_data_dir()
@@ -25,12 +48,8 @@ def create_celery(settings: Settings) -> Celery:
         worker_prefetch_multiplier=1,
         task_time_limit=settings.scoring_task_time_limit,
         task_soft_time_limit=max(settings.scoring_task_time_limit - 30, 10),
-        # Redis re-delivers an unacknowledged task (its worker died) after this many seconds.
-        broker_transport_options=(
-            {"visibility_timeout": settings.celery_visibility_timeout}
-            if settings.celery_broker_url.startswith(("redis://", "rediss://"))
-            else {}
-        ),
+        broker_transport_options=_broker_transport_options(settings, worker=worker),
+        # A worker started before the broker waits for it, and one that loses it reconnects.
         broker_connection_retry_on_startup=True,
         task_publish_retry_policy={
             "max_retries": 2,
@@ -54,6 +73,12 @@ def create_celery(settings: Settings) -> Celery:
         },
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
     )
+    if not worker:
+        app.conf.update(
+            # Also the deadline of a whole send for service.scoring.queue, which reads it from here.
+            broker_connection_timeout=settings.enqueue_timeout_seconds,
+            task_publish_retry=False,
+        )
     return app
 
 
@@ -63,4 +88,4 @@ def _configure_worker_logging(**_: object) -> None:
     configure_logging(get_settings())
 
 
-celery_app = create_celery(get_settings())
+celery_app = create_celery(get_settings(), worker=True)

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-
-def _run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CTOMATCH_DATA_DIR": str(data_dir)}
-    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
-        env.pop(name, None)
-    return subprocess.run(
-        [sys.executable, "-m", "service.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.processes import run_cli
 
 
 def _counts(db: Path) -> dict[str, int]:
@@ -34,17 +19,17 @@ def _counts(db: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("cli")
-    result = _run(data_dir, "migrate")
+    result = run_cli(data_dir, "migrate")
     assert result.returncode == 0, result.stderr
     return data_dir
 
 
 def test_load_fixtures_twice_is_idempotent(migrated: Path) -> None:
-    first = _run(migrated, "load-fixtures", "--demo")
+    first = run_cli(migrated, "load-fixtures", "--demo")
     assert first.returncode == 0, first.stderr
     assert "'freelancers'" in first.stdout
     counts = _counts(migrated / "ctomatch.db")
-    second = _run(migrated, "load-fixtures", "--demo")
+    second = run_cli(migrated, "load-fixtures", "--demo")
     assert second.returncode == 0, second.stderr
     assert "nothing (already loaded)" in second.stdout
     assert _counts(migrated / "ctomatch.db") == counts
@@ -52,7 +37,7 @@ def test_load_fixtures_twice_is_idempotent(migrated: Path) -> None:
 
 
 def test_create_operator_prints_a_key_once_and_stores_its_hash(migrated: Path) -> None:
-    result = _run(migrated, "create-operator", "--email", "ops@ctomatch.test", "--name", "Ops")
+    result = run_cli(migrated, "create-operator", "--email", "ops@ctomatch.test", "--name", "Ops")
     assert result.returncode == 0, result.stderr
     key = result.stdout.strip().rsplit(" ", 1)[-1]
     assert key.startswith("cto_")
@@ -61,11 +46,11 @@ def test_create_operator_prints_a_key_once_and_stores_its_hash(migrated: Path) -
             "SELECT api_key_hash, role FROM accounts WHERE email = 'ops@ctomatch.test'"
         ).fetchone()
     assert stored[1] == "operator" and key not in stored[0]
-    duplicate = _run(migrated, "create-operator", "--email", "ops@ctomatch.test")
+    duplicate = run_cli(migrated, "create-operator", "--email", "ops@ctomatch.test")
     assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
 
 
 def test_downgrade_removes_the_schema(tmp_path: Path) -> None:
-    assert _run(tmp_path, "migrate").returncode == 0
-    assert _run(tmp_path, "downgrade").returncode == 0
+    assert run_cli(tmp_path, "migrate").returncode == 0
+    assert run_cli(tmp_path, "downgrade").returncode == 0
     assert set(_counts(tmp_path / "ctomatch.db")) <= {"alembic_version"}

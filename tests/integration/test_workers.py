@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-import signal
-import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -39,7 +37,6 @@ from models.enums import Orientation, RemotePreference, Role
 from service import migrations
 from service.app import create_app
 from service.auth.keys import hash_api_key
-from service.cli import worker_command
 from service.db import Database
 from service.fixtures_loader import load_demo_data, load_reference_data
 from service.scoring.adapters import load_context, mission_input, profile_input
@@ -52,6 +49,7 @@ from tests.conftest import (
     unavailable,
 )
 from tests.factories import create_operator, post_mission, register_company, register_freelancer
+from tests.processes import WorkerProcess
 
 pytestmark = pytest.mark.integration
 
@@ -67,34 +65,9 @@ class Stack:
     log_dir: Path
 
 
-class Worker:
-    """A `celery worker` process of its own session, so the whole process group can be killed."""
-
-    def __init__(self, stack: Stack, name: str) -> None:
-        self.log = (stack.log_dir / f"{name}.log").open("w")
-        # The command `ctomatch worker --no-beat` (and docker-compose's worker service) runs.
-        command = [*worker_command(stack.settings, beat=False), "--without-gossip", "--without-mingle"]
-        self.process = subprocess.Popen(
-            command,
-            cwd=REPO,
-            env=stack.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.log.close()
+def start_worker(stack: Stack, name: str) -> WorkerProcess:
+    """`ctomatch worker --no-beat` on the stack's broker, logging under the stack's log folder."""
+    return WorkerProcess(stack.settings, stack.env, stack.log_dir / f"{name}.log", beat=False)
 
 
 @pytest.fixture(scope="module")
@@ -145,8 +118,8 @@ async def stack(redis_url: str, tmp_path: Path) -> AsyncIterator[Stack]:
 
 
 @pytest.fixture
-def worker(stack: Stack) -> Iterator[Worker]:
-    process = Worker(stack, "worker")
+def worker(stack: Stack) -> Iterator[WorkerProcess]:
+    process = start_worker(stack, "worker")
     yield process
     process.stop()
 
@@ -162,7 +135,7 @@ async def eventually(check: Callable[[], Awaitable[Any]], within: float = 60, wh
         await asyncio.sleep(0.3)
 
 
-async def test_api_writes_are_scored_by_the_worker(stack: Stack, worker: Worker) -> None:
+async def test_api_writes_are_scored_by_the_worker(stack: Stack, worker: WorkerProcess) -> None:
     app = create_app(stack.settings)
     async with AsyncTestClient(app=app) as client:
         freelancer = await register_freelancer(client)
@@ -193,7 +166,7 @@ async def test_api_writes_are_scored_by_the_worker(stack: Stack, worker: Worker)
         assert after < before
 
 
-async def test_stale_sweep_scores_a_write_whose_enqueue_was_lost(stack: Stack, worker: Worker) -> None:
+async def test_stale_sweep_scores_a_write_whose_enqueue_was_lost(stack: Stack, worker: WorkerProcess) -> None:
     """A crash between commit and enqueue leaves the row stale; the periodic sweep rescores it."""
     from workers.celery_app import create_celery
     from workers.task_names import TASK_RESCORE_STALE
@@ -314,7 +287,7 @@ async def _expected_pairs(database: Database, settings: Settings) -> set[tuple[i
 async def test_worker_killed_mid_rescore_loses_and_duplicates_nothing(stack: Stack) -> None:
     await _seed_pool(stack.database, n_profiles=3000, n_missions=30)
     app = create_app(stack.settings)
-    first = Worker(stack, "doomed")
+    first = start_worker(stack, "doomed")
     try:
         async with AsyncTestClient(app=app) as client:
             op = await create_operator(stack.database, TEST_SECRET)
@@ -338,7 +311,7 @@ async def test_worker_killed_mid_rescore_loses_and_duplicates_nothing(stack: Sta
                 )
             assert total is not None and done_at_kill is not None and done_at_kill < total, "killed too late"
 
-            second = Worker(stack, "survivor")
+            second = start_worker(stack, "survivor")
             try:
 
                 async def finished() -> Any:
