@@ -8,6 +8,7 @@ from models.match import Match, MatchDecision
 from models.mission import Mission, MissionCompetence, MissionCtoMission
 from models.notification import Notification
 from models.rate_band import RateBand
+from models.registration_idempotency import RegistrationIdempotencyKey
 from models.scoring_job import ScoringJob, ScoringJobChunk
 from models.taxonomy import TaxonomyItem
 
@@ -25,6 +26,7 @@ __all__ = [
     "ProfileCompetence",
     "ProfileCtoMission",
     "RateBand",
+    "RegistrationIdempotencyKey",
     "ScoringJob",
     "ScoringJobChunk",
     "TaxonomyItem",

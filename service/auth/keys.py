@@ -21,6 +21,15 @@ def hash_api_key(api_key: str, secret_key: str) -> str:
     return hmac.new(secret_key.encode(), api_key.encode(), hashlib.sha256).hexdigest()
 
 
+def keyed_hash(value: str | bytes, secret_key: str, *, purpose: str) -> str:
+    """HMAC-SHA256 keyed by SECRET_KEY for other secrets (idempotency keys, requests).
+
+    The purpose is part of the message, so a digest made for one purpose never matches another.
+    """
+    data = value.encode() if isinstance(value, str) else value
+    return hmac.new(secret_key.encode(), purpose.encode() + b"\0" + data, hashlib.sha256).hexdigest()
+
+
 def display_prefix(api_key: str) -> str:
     """The first characters of a key, safe to show so a person can tell which key is in use."""
     return api_key[:8]

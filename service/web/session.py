@@ -1,9 +1,10 @@
-"""Console sign-in state: a server-side session that holds the operator's account id, nothing else.
+"""Console sign-in state: a server-side session that holds the operator's account id and which key.
 
 The browser only gets a random session id (HttpOnly, SameSite=Lax, path `/console`); the API key is
-checked once at sign-in and never stored. Every request reloads the account, so revoking an operator's
-key or deactivating the account ends their console session at once. Signing in issues a fresh
-session id, so an id planted in a browser before sign-in is worthless afterwards (no fixation).
+checked once at sign-in and never stored (the session keeps a prefix of its stored hash). Every request
+reloads the account, so revoking or replacing an operator's key, or deactivating the account, ends
+their console session at once. Signing in issues a fresh session id, so an id planted in a browser
+before sign-in is worthless afterwards (no fixation).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ SESSION_STORE = "console_sessions"
 SESSION_MAX_AGE = 8 * 3600  # a working day; renewed while the operator keeps using the console
 
 _ACCOUNT = "account_id"
+_KEY = "key_fingerprint"
 _NAME = "name"
 _FLASH = "flash"
 _ROTATE = "_rotate_id"
@@ -96,6 +98,9 @@ class ConsoleOperator:
 
     actor: Actor
     name: str
+    #: Which API key the session was opened with (a prefix of its stored hash): a key replaced or
+    #: revoked since then ends the session, like a deactivated account.
+    key_fingerprint: str = ""
 
 
 class SignInRequired(Exception):
@@ -123,7 +128,14 @@ async def sign_in(request: Request[Any, Any, Any], operator: ConsoleOperator) ->
 
     Expired sessions of the in-memory store are dropped here too, so abandoned ones never pile up.
     """
-    request.set_session({_ACCOUNT: operator.actor.account_id, _NAME: operator.name, _ROTATE: True})
+    request.set_session(
+        {
+            _ACCOUNT: operator.actor.account_id,
+            _NAME: operator.name,
+            _KEY: operator.key_fingerprint,
+            _ROTATE: True,
+        }
+    )
     store = request.app.stores.get(SESSION_STORE)
     if isinstance(store, MemoryStore):
         await store.delete_expired()
@@ -160,21 +172,40 @@ def session_name(request: Request[Any, Any, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
-async def load_operator(session: AsyncSession, account_id: int | None) -> ConsoleOperator | None:
-    """The operator behind a session, if the account still exists, is active and is an operator."""
+def _fingerprint(account: Account) -> str:
+    return account.api_key_hash[:16]
+
+
+def session_key_fingerprint(request: Request[Any, Any, Any]) -> str | None:
+    session = request.scope.get("session")
+    value = session.get(_KEY) if isinstance(session, dict) else None
+    return value if isinstance(value, str) else None
+
+
+async def load_operator(
+    session: AsyncSession, account_id: int | None, key_fingerprint: str | None = None
+) -> ConsoleOperator | None:
+    """The operator behind a session, if the account still exists, is active and is an operator,
+    and (when `key_fingerprint` is given) still holds the key the session was opened with."""
     if account_id is None:
         return None
-    account = await session.get(Account, account_id)
+    account = await session.get(Account, account_id, populate_existing=True)
     if account is None or not account.active or account.role is not Role.OPERATOR:
         return None
-    return ConsoleOperator(Actor(account.id, account.role, account.email), account.display_name)
+    if key_fingerprint is not None and key_fingerprint != _fingerprint(account):
+        return None
+    return ConsoleOperator(
+        Actor(account.id, account.role, account.email), account.display_name, _fingerprint(account)
+    )
 
 
 async def provide_console_operator(
     request: Request[Any, Any, Any], db_session: AsyncSession
 ) -> ConsoleOperator:
     """Dependency of every console page: the signed-in operator, or a redirect to sign in."""
-    operator = await load_operator(db_session, session_account_id(request))
+    operator = await load_operator(
+        db_session, session_account_id(request), session_key_fingerprint(request) or ""
+    )
     if operator is None:
         if session_account_id(request) is not None:
             sign_out(request)

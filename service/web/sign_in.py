@@ -19,6 +19,7 @@ from service.web.session import (
     load_operator,
     safe_next,
     session_account_id,
+    session_key_fingerprint,
     sign_in,
     sign_out,
 )
@@ -45,7 +46,10 @@ class SignInController(Controller):
         next_path: Annotated[str | None, QueryParameter(name="next")] = None,
         signed_out: bool = False,
     ) -> Response[Any]:
-        if await load_operator(db_session, session_account_id(request)) is not None:
+        known = await load_operator(
+            db_session, session_account_id(request), session_key_fingerprint(request) or ""
+        )
+        if known is not None:
             return Redirect(safe_next(next_path), status_code=303)
         notice = "You are signed out." if signed_out else None
         context = {"next": safe_next(next_path), "error": None, "notice": notice}
