@@ -19,7 +19,6 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.csrf import CSRFMiddleware
 from litestar.plugins import InitPluginProtocol
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.routes import HTTPRoute
@@ -31,17 +30,19 @@ from litestar.template.config import TemplateConfig
 from service.auth.actor import ANONYMOUS, roles
 from service.settings import Settings, get_settings
 from service.web.actions import ConsoleActions
+from service.web.csrf import SessionBoundCSRFMiddleware
 from service.web.errors import CONSOLE_EXCEPTION_HANDLERS
+from service.web.headers import stamp_console_headers
 from service.web.pages import ConsolePages
 from service.web.session import (
     CONSOLE_PATH,
     CSRF_COOKIE,
+    SESSION_COOKIE,
     SESSION_STORE,
     console_session_config,
     provide_console_operator,
 )
 from service.web.sign_in import SignInController
-from service.web.views import SECURITY_HEADERS
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
@@ -90,10 +91,14 @@ class WebConsolePlugin(InitPluginProtocol):
         console = Router(
             path=CONSOLE_PATH,
             route_handlers=[SignInController, ConsolePages, ConsoleActions],
-            middleware=[session_config.middleware, DefineMiddleware(CSRFMiddleware, config=csrf_config)],
+            middleware=[
+                session_config.middleware,
+                DefineMiddleware(
+                    SessionBoundCSRFMiddleware, config=csrf_config, session_cookie=SESSION_COOKIE
+                ),
+            ],
             dependencies={"operator": Provide(provide_console_operator)},
             exception_handlers=CONSOLE_EXCEPTION_HANDLERS,
-            response_headers=SECURITY_HEADERS,
             include_in_schema=False,
         )
         static = create_static_files_router(
@@ -109,6 +114,7 @@ class WebConsolePlugin(InitPluginProtocol):
                 handler.description = "Roles: anyone (the console's CSS and JavaScript)."
                 handler.include_in_schema = False
         app_config.route_handlers.extend([console, static])
+        app_config.before_send.append(stamp_console_headers)
         if app_config.template_config is not None:
             raise RuntimeError("WebConsolePlugin owns the template engine, but one is already configured")
         app_config.template_config = TemplateConfig(

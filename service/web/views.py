@@ -20,17 +20,6 @@ from service.review.services import QueueFilters
 from service.review.transitions import Action
 from service.web.session import take_flash
 
-#: Sent with every console page: no inline script or style, no framing, no referrer leak to elsewhere.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-    ),
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-store",
-}
-
 FACTOR_LABELS = {
     "competences": "Competences",
     "cto_missions": "CTO missions",
@@ -90,7 +79,6 @@ def render(
             "status_labels": {str(k): v for k, v in STATUS_LABELS.items()},
         },
         status_code=status_code,
-        headers=SECURITY_HEADERS,
     )
 
 
