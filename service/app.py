@@ -9,7 +9,7 @@ from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
-from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -21,15 +21,20 @@ from service.db import Database
 from service.dependencies import provide_actor, provide_db_session, provide_settings
 from service.errors import EXCEPTION_HANDLERS
 from service.freelancers.controllers import FreelancerController
+from service.input_guard import input_guard
 from service.logging_config import configure_logging
 from service.market.controllers import MarketController
 from service.missions.controllers import MissionController
 from service.observability.plugin import ObservabilityPlugin
+from service.openapi_docs import ProblemResponsesPlugin
+from service.options_allow import complete_allow_header
 from service.pagination import provide_page_params
+from service.rate_limit import rate_limit_middleware
 from service.reference.controllers import ReferenceController
 from service.review.controllers import ReviewController
 from service.scoring.controllers import MatchController
 from service.scoring.queue import CeleryScoringQueue, ScoringQueue
+from service.security_headers import stamp_security_headers
 from service.settings import Settings, get_settings
 from service.web import WebConsolePlugin
 
@@ -95,12 +100,11 @@ def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | N
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         middleware=[
-            RateLimitConfig(
-                rate_limit=("minute", settings.rate_limit_per_minute),
-                exclude=["/health", "/metrics", "/docs"],
-            ).middleware
+            rate_limit_middleware(settings),
+            DefineMiddleware(input_guard, max_body_bytes=settings.max_body_bytes),
         ],
+        before_send=[stamp_security_headers, complete_allow_header],
         logging_config=None,  # configure_logging() owns the handlers
-        plugins=[ObservabilityPlugin(settings), WebConsolePlugin(settings)],
+        plugins=[ObservabilityPlugin(settings), WebConsolePlugin(settings), ProblemResponsesPlugin()],
         debug=False,
     )

@@ -11,6 +11,7 @@ import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from service.db import Database
 from service.settings import Settings, get_settings
@@ -62,6 +63,21 @@ async def _create_operator(settings: Settings, email: str, name: str) -> str:
         await database.dispose()
 
 
+async def _rotate_key(settings: Settings, email: str) -> str:
+    """The operator route's service function: a new key for the account, the old one refused at once."""
+    from service.accounts import get_account_by_email, replace_api_key
+
+    database = Database(settings)
+    try:
+        async with database.session() as session:
+            account = await get_account_by_email(session, email)
+            return await replace_api_key(
+                session, account, settings.secret_key, by="the command line (ctomatch rotate-key)"
+            )
+    finally:
+        await database.dispose()
+
+
 async def _queue_full_rescore(settings: Settings) -> str:
     from service.scoring.queue import CeleryScoringQueue
     from service.scoring.services import queue_full_rescore
@@ -99,6 +115,17 @@ def worker_command(settings: Settings, *, beat: bool = True, concurrency: int = 
     return command
 
 
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """Forwarded headers rewrite the client address only when the direct peer is a trusted proxy.
+
+    With no `FORWARDED_ALLOW_IPS`, proxy headers are off: uvicorn's own default would trust 127.0.0.1
+    (and its `FORWARDED_ALLOW_IPS` variable), letting a local client forge its address.
+    """
+    if not settings.forwarded_allow_ips:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(settings.forwarded_allow_ips)}
+
+
 def _serve(settings: Settings) -> None:
     import uvicorn
 
@@ -108,7 +135,7 @@ def _serve(settings: Settings) -> None:
         host=settings.api_host,
         port=settings.api_port,
         log_config=None,
-        proxy_headers=True,
+        **proxy_options(settings),
     )
 
 
@@ -187,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     operator = sub.add_parser("create-operator", help="create an operator account and print its API key once")
     operator.add_argument("--email", required=True)
     operator.add_argument("--name", default="Operator")
+    rotate = sub.add_parser(
+        "rotate-key", help="issue a new API key for an account (the old one stops working) and print it once"
+    )
+    rotate.add_argument("--email", required=True)
     sub.add_parser("serve", help="serve the API")
     worker = sub.add_parser(
         "worker", help="run a Celery worker (with the periodic stale sweep unless --no-beat)"
@@ -227,6 +258,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {exc.detail}", file=sys.stderr)
             return 1
         print(f"operator {args.email} created; API key (shown once): {key}")
+    elif args.command == "rotate-key":
+        from service.errors import NotFound
+
+        try:
+            key = asyncio.run(_rotate_key(settings, args.email))
+        except NotFound as exc:
+            print(f"error: {exc.detail}", file=sys.stderr)
+            return 2
+        print(f"new API key for {args.email} (shown once; the previous key no longer works): {key}")
     elif args.command == "serve":
         _serve(settings)
     elif args.command == "worker":

@@ -6,6 +6,7 @@ SQLite for the data and for the Celery broker/result backend, under one data dir
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -82,6 +83,7 @@ class Settings:
     max_body_bytes: int = 1_000_000
     rate_limit_per_minute: int = 600
     cors_origins: list[str] = field(default_factory=list)
+    forwarded_allow_ips: list[str] = field(default_factory=list)
     log_json: bool = False
     log_level: str = "INFO"
     database_echo: bool = False
@@ -90,6 +92,7 @@ class Settings:
     match_store_limit: int = 200
     rescore_chunk_missions: int = 20
     stale_sweep_seconds: float = 60.0
+    enqueue_timeout_seconds: float = 0.5
     celery_visibility_timeout: int = 900
     scoring_task_time_limit: int = 600
     celery_task_always_eager: bool = False
@@ -98,6 +101,9 @@ class Settings:
     smtp_url: str = ""
     notify_from: str = "ctomatch <no-reply@ctomatch.local>"
     notification_sweep_seconds: float = 30.0
+    notify_max_attempts: int = 8
+    notify_retry_base_seconds: float = 60.0
+    notify_retry_max_seconds: float = 3600.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -118,6 +124,7 @@ class Settings:
             max_body_bytes=_env_int("MAX_BODY_BYTES", 1_000_000),
             rate_limit_per_minute=_env_int("RATE_LIMIT_PER_MINUTE", 600),
             cors_origins=_env_list("CORS_ORIGINS", []),
+            forwarded_allow_ips=_env_list("FORWARDED_ALLOW_IPS", []),
             log_json=_env_bool("LOG_JSON", environment == "production"),
             log_level=os.environ.get("LOG_LEVEL", "INFO").upper(),
             database_echo=_env_bool("DATABASE_ECHO", False),
@@ -126,6 +133,7 @@ class Settings:
             match_store_limit=_env_int("MATCH_STORE_LIMIT", 200),
             rescore_chunk_missions=_env_int("RESCORE_CHUNK_MISSIONS", 20),
             stale_sweep_seconds=_env_float("STALE_SWEEP_SECONDS", 60.0),
+            enqueue_timeout_seconds=_env_float("ENQUEUE_TIMEOUT_SECONDS", 0.5),
             celery_visibility_timeout=_env_int("CELERY_VISIBILITY_TIMEOUT", 900),
             scoring_task_time_limit=_env_int("SCORING_TASK_TIME_LIMIT", 600),
             celery_queue=os.environ.get("CELERY_QUEUE", "ctomatch"),
@@ -133,6 +141,9 @@ class Settings:
             smtp_url=os.environ.get("SMTP_URL", ""),
             notify_from=os.environ.get("NOTIFY_FROM", "ctomatch <no-reply@ctomatch.local>"),
             notification_sweep_seconds=_env_float("NOTIFICATION_SWEEP_SECONDS", 30.0),
+            notify_max_attempts=_env_int("NOTIFY_MAX_ATTEMPTS", 8),
+            notify_retry_base_seconds=_env_float("NOTIFY_RETRY_BASE_SECONDS", 60.0),
+            notify_retry_max_seconds=_env_float("NOTIFY_RETRY_MAX_SECONDS", 3600.0),
         )
         settings.validate()
         return settings
@@ -147,8 +158,20 @@ class Settings:
             raise SettingsError("MAX_BODY_BYTES must be at least 1024")
         if not 0 <= self.match_min_score <= 100:
             raise SettingsError("MATCH_MIN_SCORE must be between 0 and 100")
+        for proxy in self.forwarded_allow_ips:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError as exc:
+                raise SettingsError(f"FORWARDED_ALLOW_IPS: {proxy!r} is not an IP address or CIDR") from exc
         if self.match_store_limit < 1 or self.rescore_chunk_missions < 1:
             raise SettingsError("MATCH_STORE_LIMIT and RESCORE_CHUNK_MISSIONS must be positive")
+        if not 0 < self.enqueue_timeout_seconds <= 10:
+            # A write waits this long at most for its enqueue; above a few seconds the API stalls.
+            raise SettingsError("ENQUEUE_TIMEOUT_SECONDS must be more than 0 and at most 10")
+        if self.notify_max_attempts < 1:
+            raise SettingsError("NOTIFY_MAX_ATTEMPTS must be at least 1")
+        if not 0 <= self.notify_retry_base_seconds <= self.notify_retry_max_seconds:
+            raise SettingsError("NOTIFY_RETRY_BASE_SECONDS must be between 0 and NOTIFY_RETRY_MAX_SECONDS")
         try:
             self.weights()
         except ValueError as exc:

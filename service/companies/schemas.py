@@ -33,7 +33,9 @@ class CompanyUpdate(msgspec.Struct, forbid_unknown_fields=True):
     phone: Phone | msgspec.UnsetType | None = msgspec.UNSET
 
 
-class CompanyPublic(msgspec.Struct, kw_only=True):
+class CompanyPublic(msgspec.Struct, kw_only=True, tag_field="view", tag="public"):
+    """What any signed-in account sees; `view` ("public" or "private") tells it from the owner's view."""
+
     id: int
     name: str
     context: Context
@@ -42,11 +44,13 @@ class CompanyPublic(msgspec.Struct, kw_only=True):
     city: str
     description: str
     active: bool
+    #: moved by every change; send it back as If-Match ("<revision>") to update only this revision
+    revision: int
     created_at: datetime
     updated_at: datetime
 
 
-class CompanyPrivate(CompanyPublic, kw_only=True):
+class CompanyPrivate(CompanyPublic, kw_only=True, tag="private"):
     """The owner's and operators' view."""
 
     email: str

@@ -117,8 +117,12 @@ class FreelancerUpdate(msgspec.Struct, forbid_unknown_fields=True):
     active: bool | msgspec.UnsetType = msgspec.UNSET
 
 
-class FreelancerPublic(msgspec.Struct, kw_only=True):
-    """What companies see before a match is accepted: no e-mail, phone, LinkedIn or reference contacts."""
+class FreelancerPublic(msgspec.Struct, kw_only=True, tag_field="view", tag="public"):
+    """What companies see before a match is accepted: no e-mail, phone, LinkedIn or reference contacts.
+
+    `view` ("public" or "private") says which shape a body is: the private one holds every public field,
+    so without the tag a client (and the OpenAPI `oneOf`) could not tell them apart.
+    """
 
     id: int
     full_name: str
@@ -140,12 +144,14 @@ class FreelancerPublic(msgspec.Struct, kw_only=True):
     past_roles: list[PastRole]
     references: list[PublicReference]
     active: bool
+    #: moved by every change; send it back as If-Match ("<revision>") to update only this revision
+    revision: int
     created_at: datetime
     updated_at: datetime
     contact_visible: bool = False
 
 
-class FreelancerPrivate(FreelancerPublic, kw_only=True):
+class FreelancerPrivate(FreelancerPublic, kw_only=True, tag="private"):
     """The owner's and operators' view (and a company's once its proposal is accepted): contact data too."""
 
     email: str

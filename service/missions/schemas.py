@@ -79,5 +79,7 @@ class MissionOut(msgspec.Struct, kw_only=True):
     nice_competences: list[str]
     status: MissionStatus
     budget_warning: str | None
+    #: moved by every change; send it back as If-Match ("<revision>") to update only this revision
+    revision: int
     created_at: datetime
     updated_at: datetime

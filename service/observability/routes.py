@@ -6,7 +6,7 @@ import asyncio
 from http import HTTPStatus
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import MediaType, Request, Response, get
 from litestar.datastructures import State
 from sqlalchemy import text
 
@@ -16,6 +16,7 @@ from service.errors import problem_response
 from service.logging_config import redact_text
 from service.observability.broker import queue_depth
 from service.observability.metrics import read_scrape_figures, render
+from service.openapi_docs import problems
 from service.settings import Settings
 
 HEALTH_TIMEOUT_SECONDS = 5.0
@@ -53,7 +54,7 @@ async def _check_broker(settings: Settings) -> str | None:
 
 @get(
     "/health",
-    opt=roles(ANONYMOUS),
+    opt={**roles(ANONYMOUS), **problems(503)},
     tags=["operations"],
     summary="Readiness: the database and the Celery broker answer",
     description=(
@@ -89,6 +90,7 @@ async def health(request: Request[Any, Any, Any], state: State) -> Response[dict
 @get(
     "/metrics",
     opt=roles(ANONYMOUS),
+    media_type=MediaType.TEXT,
     tags=["operations"],
     summary="Prometheus metrics (text exposition format)",
     description=(
@@ -102,4 +104,5 @@ async def metrics(state: State) -> Response[bytes]:
     database: Database = state.database
     figures = await read_scrape_figures(database, database.settings)
     body = await asyncio.to_thread(render, figures)
-    return Response(body, media_type=CONTENT_TYPE_LATEST)
+    # Without its charset: Litestar appends `; charset=utf-8` to every text/ media type itself.
+    return Response(body, media_type=CONTENT_TYPE_LATEST.removesuffix("; charset=utf-8"))

@@ -39,9 +39,10 @@ async def test_other_accounts_see_public_view(client: Client, company: Caller, f
     for caller in (other, freelancer):
         body = (await client.get(f"/api/v1/companies/{company.id}", headers=caller.headers)).json()
         assert "email" not in body and "phone" not in body
+        assert body["view"] == "public"
         assert body["name"] == "Atelier Numérique"
     own = (await client.get(f"/api/v1/companies/{company.id}", headers=company.headers)).json()
-    assert own["phone"] == "+33 2 40 00 00 00"
+    assert own["phone"] == "+33 2 40 00 00 00" and own["view"] == "private"
 
 
 async def test_only_owner_or_operator_updates(client: Client, company: Caller, operator: Caller) -> None:

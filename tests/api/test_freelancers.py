@@ -52,6 +52,7 @@ async def test_owner_reads_private_view(client: Client, freelancer: Caller) -> N
     assert response.status_code == 200
     body = response.json()
     assert body.keys() >= PRIVATE_FIELDS
+    assert body["view"] == "private"
     assert body["references"][0]["contact"] == "marc@paynest.test"
 
 
@@ -65,6 +66,7 @@ async def test_company_reads_public_view_without_contacts(
     assert "contact" not in body["references"][0]
     assert "marc@paynest.test" not in response.text and "+33 6" not in response.text
     assert body["contact_visible"] is False
+    assert body["view"] == "public"
 
 
 async def test_operator_reads_private_view(client: Client, freelancer: Caller, operator: Caller) -> None:

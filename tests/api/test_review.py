@@ -122,6 +122,7 @@ async def test_full_flow_to_acceptance_reveals_contact(
     assert accepted.status_code == 200 and accepted.json()["match"]["status"] == "accepted"
     revealed = (await client.get(profile, headers=scene.company.headers)).json()
     assert revealed["contact_visible"] is True and revealed["phone"] == "+33 6 12 34 56 78"
+    assert revealed["view"] == "private"
 
 
 async def test_freelancer_answers_a_proposal(client: Client, scene: Scene, operator: Caller) -> None:
