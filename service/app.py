@@ -18,7 +18,7 @@ from service.account_controller import AccountController
 from service.auth.actor import API_KEY_HEADER, role_guard
 from service.companies.controllers import CompanyController
 from service.db import Database
-from service.dependencies import provide_actor, provide_db_session, provide_settings
+from service.dependencies import close_db_session, provide_actor, provide_db_session, provide_settings
 from service.errors import EXCEPTION_HANDLERS
 from service.freelancers.controllers import FreelancerController
 from service.input_guard import input_guard
@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | N
         lifespan=[lifespan],
         guards=[role_guard],
         dependencies={
-            "db_session": Provide(provide_db_session),
+            "db_session": Provide(provide_db_session, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
             "page": Provide(provide_page_params, sync_to_thread=False),
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | N
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         middleware=[
+            close_db_session,
             rate_limit_middleware(settings),
             DefineMiddleware(input_guard, max_body_bytes=settings.max_body_bytes),
         ],

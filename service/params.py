@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Protocol, TypeVar
 
 from litestar import Response
+from litestar.datastructures import ResponseHeader
 from litestar.params import HeaderParameter, Parameter
 
 from service.revisions import etag
@@ -25,6 +26,16 @@ IfMatch = Annotated[
         description='the ETag (revision) you read, e.g. "3": the change is refused with 409 if it moved',
         max_length=40,
     ),
+]
+
+
+#: Documents the `ETag` that `with_etag` answers with (the OpenAPI then lists it on the success response).
+ETAG_HEADERS = [
+    ResponseHeader(
+        name="ETag",
+        description='the revision of what was read or written, e.g. "3": send it back as If-Match',
+        documentation_only=True,
+    )
 ]
 
 

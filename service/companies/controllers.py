@@ -20,7 +20,7 @@ from service.companies.schemas import (
     CompanyUpdate,
 )
 from service.pagination import Page, PageParams
-from service.params import IfMatch, PathId, with_etag
+from service.params import ETAG_HEADERS, IfMatch, PathId, with_etag
 from service.revisions import parse_if_match
 from service.scoring.queue import ScoringQueue
 from service.settings import Settings
@@ -74,6 +74,7 @@ class CompanyController(Controller):
 
     @get(
         "/{company_id:str}",
+        response_headers=ETAG_HEADERS,
         opt=roles(Role.FREELANCER, Role.COMPANY, Role.OPERATOR),
         summary="Read a company",
         description=(
@@ -87,6 +88,7 @@ class CompanyController(Controller):
 
     @patch(
         "/{company_id:str}",
+        response_headers=ETAG_HEADERS,
         opt=roles(Role.COMPANY, Role.OPERATOR),
         summary="Update a company",
         description=(
@@ -109,6 +111,7 @@ class CompanyController(Controller):
 
     @post(
         "/{company_id:str}/close",
+        response_headers=ETAG_HEADERS,
         opt=roles(Role.COMPANY, Role.OPERATOR),
         status_code=200,
         summary="Close a company",

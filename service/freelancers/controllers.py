@@ -21,7 +21,7 @@ from service.freelancers.schemas import (
     FreelancerUpdate,
 )
 from service.pagination import Page, PageParams
-from service.params import IfMatch, PathId, with_etag
+from service.params import ETAG_HEADERS, IfMatch, PathId, with_etag
 from service.reference.services import list_rate_bands
 from service.revisions import parse_if_match
 from service.scoring.queue import ScoringQueue
@@ -103,6 +103,7 @@ class FreelancerController(Controller):
 
     @get(
         "/{profile_id:str}",
+        response_headers=ETAG_HEADERS,
         opt=roles(Role.FREELANCER, Role.COMPANY, Role.OPERATOR),
         summary="Read a profile",
         description=(
@@ -117,6 +118,7 @@ class FreelancerController(Controller):
 
     @patch(
         "/{profile_id:str}",
+        response_headers=ETAG_HEADERS,
         opt=roles(Role.FREELANCER, Role.OPERATOR),
         summary="Update a profile",
         description=(
@@ -142,6 +144,7 @@ class FreelancerController(Controller):
 
     @post(
         "/{profile_id:str}/deactivate",
+        response_headers=ETAG_HEADERS,
         opt=roles(Role.FREELANCER, Role.OPERATOR),
         status_code=200,
         summary="Deactivate a profile",

@@ -15,7 +15,7 @@ from service.missions import services
 from service.missions.schemas import MissionCreate, MissionOut, MissionUpdate
 from service.openapi_docs import problems
 from service.pagination import Page, PageParams
-from service.params import IfMatch, PathId, QueryId, with_etag
+from service.params import ETAG_HEADERS, IfMatch, PathId, QueryId, with_etag
 from service.revisions import parse_if_match
 from service.scoring.queue import ScoringQueue
 
@@ -79,6 +79,7 @@ class MissionController(Controller):
 
     @get(
         "/{mission_id:str}",
+        response_headers=ETAG_HEADERS,
         opt=roles(Role.FREELANCER, Role.COMPANY, Role.OPERATOR),
         summary="Read a mission",
         description="Roles: the owning company, operators, freelancers (open missions only).",
@@ -88,6 +89,7 @@ class MissionController(Controller):
 
     @patch(
         "/{mission_id:str}",
+        response_headers=ETAG_HEADERS,
         opt=roles(Role.COMPANY, Role.OPERATOR),
         summary="Update a mission",
         description=(
@@ -112,6 +114,7 @@ class MissionController(Controller):
 
     @post(
         "/{mission_id:str}/close",
+        response_headers=ETAG_HEADERS,
         opt=roles(Role.COMPANY, Role.OPERATOR),
         status_code=200,
         summary="Close a mission",

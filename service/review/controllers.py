@@ -12,7 +12,7 @@ from models.enums import MatchStatus, Role
 from service.auth.actor import Actor, roles
 from service.openapi_docs import problems
 from service.pagination import Page, PageParams
-from service.params import PathId, QueryId
+from service.params import ETAG_HEADERS, PathId, QueryId
 from service.review import services
 from service.review.schemas import DecisionIn, DecisionOut, MatchDetail, ReviewItem
 from service.revisions import etag
@@ -64,6 +64,7 @@ class ReviewController(Controller):
 
     @get(
         "/matches/{match_id:str}",
+        response_headers=ETAG_HEADERS,
         opt=roles(Role.OPERATOR, Role.COMPANY, Role.FREELANCER),
         summary="A match, with its version as ETag",
         description=(
@@ -76,6 +77,7 @@ class ReviewController(Controller):
 
     @post(
         "/matches/{match_id:str}/decisions",
+        response_headers=ETAG_HEADERS,
         opt={**roles(Role.OPERATOR, Role.COMPANY, Role.FREELANCER), **problems(428)},
         status_code=200,
         summary="Decide on a match",
