@@ -140,6 +140,8 @@ def _field_path(item: dict[str, Any]) -> str:
 def _reason(item: dict[str, Any]) -> str:
     """msgspec's message, said plainly where it would puzzle a reader (an id such as `١٢` or `abc`)."""
     message = str(item.get("message", ""))
+    if message == "'data'" and str(item.get("key") or "") in {"", "data"}:
+        return "a JSON object is required (the request has no body)"
     if message == "Expected `int`, got `str`":
         return "must be a whole number written with the digits 0-9"
     return message

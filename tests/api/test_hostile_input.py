@@ -182,6 +182,14 @@ async def test_an_unpaired_surrogate_escape_is_400(client: Client) -> None:
     assert "surrogate" in _assert_problem(response, 400)["detail"]
 
 
+async def test_a_missing_body_is_named_plainly(client: Client, freelancer: Caller) -> None:
+    response = await client.patch(f"/api/v1/freelancers/{freelancer.id}", headers=freelancer.headers)
+    problem = _assert_problem(response, 422)
+    assert problem["errors"] == [
+        {"field": "body", "reason": "a JSON object is required (the request has no body)"}
+    ]
+
+
 async def test_invalid_utf8_body_is_400(client: Client, freelancer: Caller) -> None:
     response = await client.patch(
         f"/api/v1/freelancers/{freelancer.id}",
