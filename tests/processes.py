@@ -29,7 +29,7 @@ class WorkerProcess:
         log_path: Path,
         *,
         beat: bool,
-        concurrency: int | None = None,
+        concurrency: int = 2,
     ) -> None:
         self.log_path = log_path
         self.log = log_path.open("w")
