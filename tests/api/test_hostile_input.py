@@ -74,15 +74,19 @@ def test_the_route_table_is_read() -> None:
     assert len(ID_ROUTES) >= 15, ID_ROUTES
 
 
-@pytest.mark.parametrize("bad_id", ["2147483648", "99999999999999999999999", "0", "-1", "١٢", "12abc"])
+BAD_IDS = ["2147483648", "99999999999999999999999", "0", "-1", "١٢", "12abc"]
+
+
 @pytest.mark.parametrize(("path", "method", "ids"), ID_ROUTES, ids=[f"{m} {p}" for p, m, _ in ID_ROUTES])
 async def test_bad_path_ids_are_422_naming_the_parameter(
-    client: Client, operator: Caller, path: str, method: str, ids: list[str], bad_id: str
+    client: Client, operator: Caller, path: str, method: str, ids: list[str]
 ) -> None:
+    """Beyond the integer range, zero, negative, non-ASCII digits, trailing letters: each a 422."""
     body = {} if method in {"POST", "PUT", "PATCH"} else None
-    response = await client.request(method, _fill(path, bad_id), json=body, headers=operator.headers)
-    problem = _assert_problem(response, 422)
-    assert {e["field"] for e in problem["errors"]} & {f"path.{name}" for name in ids}, problem
+    for bad_id in BAD_IDS:
+        response = await client.request(method, _fill(path, bad_id), json=body, headers=operator.headers)
+        problem = _assert_problem(response, 422)
+        assert {e["field"] for e in problem["errors"]} & {f"path.{name}" for name in ids}, (bad_id, problem)
 
 
 async def test_non_ascii_digits_never_reach_a_row(client: Client, operator: Caller, company: Caller) -> None:
@@ -220,14 +224,12 @@ async def test_brackets_inside_strings_are_not_nesting(client: Client, freelance
     assert response.status_code == 200 and response.json()["headline"] == headline
 
 
-@pytest.mark.parametrize(("path", "methods", "ids"), ROUTES, ids=[p for p, _, _ in ROUTES])
-async def test_options_answers_204_with_allow_on_every_route(
-    client: Client, path: str, methods: frozenset[str], ids: list[str]
-) -> None:
-    response = await client.options(_fill(path, "1"))
-    assert response.status_code == 204, response.text
-    allowed = {m.strip() for m in response.headers["allow"].split(",")}
-    assert methods <= allowed and "OPTIONS" in allowed
+async def test_options_answers_204_with_allow_on_every_route(client: Client) -> None:
+    for path, methods, _ in ROUTES:
+        response = await client.options(_fill(path, "1"))
+        assert response.status_code == 204, (path, response.text)
+        allowed = {m.strip() for m in response.headers["allow"].split(",")}
+        assert methods <= allowed and "OPTIONS" in allowed, (path, allowed)
 
 
 text_with_hazards = st.text(

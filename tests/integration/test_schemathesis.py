@@ -55,7 +55,7 @@ pytestmark = pytest.mark.integration
 
 ROLES = ("freelancer", "company", "operator")  # the operator last: it can revoke the others' keys
 MIN_REQUESTS = 1000
-MAX_EXAMPLES = 10
+MAX_EXAMPLES = 5
 SEED = 20261201
 RUN_TIMEOUT_SECONDS = 240
 CHECKS = (
