@@ -137,6 +137,10 @@ def _field_path(item: dict[str, Any]) -> str:
     return f"{source}.{key}"
 
 
+_BOUND = re.compile(r"Expected `(?:int|float|number)` (?P<op><=|>=|<|>) (?P<limit>-?[0-9.e+]+)")
+_BOUND_WORDS = {"<=": "at most", ">=": "at least", "<": "less than", ">": "more than"}
+
+
 def _reason(item: dict[str, Any]) -> str:
     """msgspec's message, said plainly where it would puzzle a reader (an id such as `١٢` or `abc`)."""
     message = str(item.get("message", ""))
@@ -144,6 +148,8 @@ def _reason(item: dict[str, Any]) -> str:
         return "a JSON object is required (the request has no body)"
     if message == "Expected `int`, got `str`":
         return "must be a whole number written with the digits 0-9"
+    if bound := _BOUND.fullmatch(message):
+        return f"must be {_BOUND_WORDS[bound['op']]} {bound['limit']}"
     return message
 
 

@@ -89,6 +89,15 @@ async def test_bad_path_ids_are_422_naming_the_parameter(
         assert {e["field"] for e in problem["errors"]} & {f"path.{name}" for name in ids}, (bad_id, problem)
 
 
+async def test_range_errors_read_plainly(client: Client, operator: Caller) -> None:
+    too_big = await client.get("/api/v1/missions/2147483648", headers=operator.headers)
+    assert _assert_problem(too_big, 422)["errors"] == [
+        {"field": "path.mission_id", "reason": "must be at most 2147483647"}
+    ]
+    zero = await client.get("/api/v1/missions?limit=0", headers=operator.headers)
+    assert _assert_problem(zero, 422)["errors"] == [{"field": "query.limit", "reason": "must be at least 1"}]
+
+
 async def test_non_ascii_digits_never_reach_a_row(client: Client, operator: Caller, company: Caller) -> None:
     """`/companies/١٢/close` closed company 12: Arabic-Indic digits are not an id."""
     arabic = "".join(chr(0x0660 + int(d)) for d in str(company.id))
