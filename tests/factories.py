@@ -9,10 +9,16 @@ from typing import Any
 
 import httpx
 from litestar.testing import AsyncTestClient
+from sqlalchemy import select
 
+from models import Mission
 from models.enums import Role
+from service import migrations
 from service.accounts import create_account
 from service.db import Database
+from service.fixtures_loader import load_demo_data, load_reference_data
+from service.scoring.services import score_missions
+from service.settings import Settings
 
 _counter = itertools.count(1)
 
@@ -159,3 +165,21 @@ def send_concurrently(
             return list(await asyncio.gather(*(http.request(m, p, **kw) for m, p, kw in requests)))
 
     return client.blocking_portal.call(send_all)
+
+
+async def load_scored_demo(settings: Settings) -> dict[str, str]:
+    """Migrate, load the reference and demo data and score every mission now (no worker needed).
+
+    Returns the demo API keys by role, as `make run` prints them.
+    """
+    database = Database(settings)
+    try:
+        await migrations.upgrade(database.engine)
+        async with database.session() as session:
+            await load_reference_data(session)
+            report = await load_demo_data(session, settings.secret_key)
+            mission_ids = list((await session.scalars(select(Mission.id).order_by(Mission.id))).all())
+            await score_missions(session, settings, mission_ids)
+        return report.demo_keys
+    finally:
+        await database.dispose()

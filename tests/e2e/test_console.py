@@ -24,13 +24,11 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwr
 from sqlalchemy import select
 
 from models import Mission
-from service import migrations
 from service.app import create_app
 from service.db import Database
-from service.fixtures_loader import load_demo_data, load_reference_data
-from service.scoring.services import score_missions
 from service.settings import Settings
 from tests.conftest import make_settings, unavailable
+from tests.factories import load_scored_demo
 from tests.scoring_queue import RecordingScoringQueue
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,18 +53,14 @@ class Console:
 
 
 async def _prepare(settings: Settings) -> tuple[dict[str, str], int]:
-    """Migrate, load reference and demo data, score every mission now (no worker in this test)."""
+    """The scored demo data, and the id of the mission whose budget is below market."""
+    keys = await load_scored_demo(settings)
     database = Database(settings)
     try:
-        await migrations.upgrade(database.engine)
         async with database.session() as session:
-            await load_reference_data(session)
-            report = await load_demo_data(session, settings.secret_key)
-            mission_ids = list((await session.scalars(select(Mission.id).order_by(Mission.id))).all())
-            await score_missions(session, settings, mission_ids)
             budget_mission = await session.scalar(select(Mission.id).where(Mission.ref == BUDGET_MISSION_REF))
         assert budget_mission is not None
-        return report.demo_keys, budget_mission
+        return keys, budget_mission
     finally:
         await database.dispose()
 

@@ -33,16 +33,9 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import select
 
-from models import Mission
-from service import migrations
 from service.app import create_app
-from service.db import Database
-from service.fixtures_loader import load_demo_data, load_reference_data
 from service.scoring.queue import ScoringQueue
-from service.scoring.services import score_missions
-from service.settings import Settings
 from tests.conftest import (
     POSTGRES_ADMIN_URL,
     _create_postgres_database,
@@ -50,6 +43,7 @@ from tests.conftest import (
     make_settings,
     unavailable,
 )
+from tests.factories import load_scored_demo
 
 pytestmark = pytest.mark.integration
 
@@ -112,21 +106,6 @@ class RunResult:
         )
 
 
-async def _prepare(settings: Settings) -> dict[str, str]:
-    """Migrate, load the reference and demo data, score every mission (no worker here)."""
-    database = Database(settings)
-    try:
-        await migrations.upgrade(database.engine)
-        async with database.session() as session:
-            await load_reference_data(session)
-            report = await load_demo_data(session, settings.secret_key)
-            mission_ids = list((await session.scalars(select(Mission.id).order_by(Mission.id))).all())
-            await score_missions(session, settings, mission_ids)
-        return report.demo_keys
-    finally:
-        await database.dispose()
-
-
 def _decide(client: httpx.Client, key: str, match: dict[str, Any], *actions: str) -> dict[str, Any]:
     version = match["version"]
     for action in actions:
@@ -182,7 +161,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         try:
             # WARNING: ten thousand access lines would only slow the server down; errors still show.
             settings = dataclasses.replace(make_settings(url, data_dir), log_level="WARNING")
-            keys = pool.submit(asyncio.run, _prepare(settings)).result()
+            keys = pool.submit(asyncio.run, load_scored_demo(settings)).result()
             app = create_app(settings, scoring_queue=_DiscardingQueue())
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.bind(("127.0.0.1", 0))
