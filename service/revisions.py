@@ -13,6 +13,7 @@ missions) move the revision too, the stale sweep and the scoring pool cache see 
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Company, FreelancerProfile, Mission
 from service.errors import Conflict, FieldError, InvalidInput, NotFound
 
-Revised = type[FreelancerProfile] | type[Mission] | type[Company]
+R = TypeVar("R", FreelancerProfile, Mission, Company)
 
 #: An entity tag as sent back by clients: "3", W/"3" or a bare 3 (ASCII digits only).
 _ETAG = re.compile(r'^\s*(?:W/)?"?([0-9]{1,18})"?\s*$')
@@ -41,13 +42,14 @@ def parse_if_match(value: str | None) -> int | None:
 
 
 async def lock_for_write(
-    session: AsyncSession, model: Revised, row_id: int, *, expected: int | None, what: str
-) -> int:
-    """Move the row's revision (taking its write lock) and return the new one.
+    session: AsyncSession, model: type[R], row_id: int, *, expected: int | None, what: str
+) -> R:
+    """Move the row's revision (taking its write lock), then return the row read fresh.
 
     `expected` is the revision from If-Match (None: last writer wins). Raises NotFound for a missing
-    row and Conflict, naming the current revision, when `expected` is not the current one. The
-    caller commits (or rolls back: the revision then does not move).
+    row and Conflict, naming the current revision, when `expected` is not the current one. The row and
+    its child lists are re-read even if this session held them. The caller commits (or rolls back:
+    the revision then does not move).
     """
     statement = update(model).where(model.id == row_id)
     if expected is not None:
@@ -56,7 +58,9 @@ async def lock_for_write(
         statement.values(revision=model.revision + 1).returning(model.revision)
     )
     if new_revision is not None:
-        return int(new_revision)
+        row = await session.get(model, row_id, populate_existing=True)
+        assert row is not None  # locked by this transaction: it cannot have gone
+        return row
     current = await session.scalar(select(model.revision).where(model.id == row_id))
     if current is None:
         raise NotFound(f"no {what} {row_id}")

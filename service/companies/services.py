@@ -64,9 +64,8 @@ async def register_company(
     return company, registration.api_key
 
 
-async def get_company(session: AsyncSession, company_id: int, *, fresh: bool = False) -> Company:
-    """`fresh`: re-read the row even if this session holds it (after a lock)."""
-    company = await session.get(Company, company_id, populate_existing=fresh)
+async def get_company(session: AsyncSession, company_id: int) -> Company:
+    company = await session.get(Company, company_id)
     if company is None:
         raise NotFound(f"no company {company_id}")
     return company
@@ -104,8 +103,7 @@ async def _company_for_write(
     session: AsyncSession, actor: Actor, company_id: int, expected_revision: int | None
 ) -> Company:
     """Lock the company first (service.revisions), then read it fresh and check who may change it."""
-    await lock_for_write(session, Company, company_id, expected=expected_revision, what="company")
-    company = await get_company(session, company_id, fresh=True)
+    company = await lock_for_write(session, Company, company_id, expected=expected_revision, what="company")
     ensure_owner_or_operator(actor, company)
     return company
 

@@ -180,9 +180,8 @@ async def register_freelancer(
     return profile, registration.api_key
 
 
-async def get_profile(session: AsyncSession, profile_id: int, *, fresh: bool = False) -> FreelancerProfile:
-    """`fresh`: re-read the row and its child lists even if this session holds them (after a lock)."""
-    profile = await session.get(FreelancerProfile, profile_id, populate_existing=fresh)
+async def get_profile(session: AsyncSession, profile_id: int) -> FreelancerProfile:
+    profile = await session.get(FreelancerProfile, profile_id)
     if profile is None:
         raise NotFound(f"no freelancer profile {profile_id}")
     return profile
@@ -280,10 +279,9 @@ async def update_profile(
     expected_revision: int | None = None,
 ) -> FreelancerPrivate:
     """All or nothing: the row is locked first (service.revisions), then replaced as a whole."""
-    await lock_for_write(
+    profile = await lock_for_write(
         session, FreelancerProfile, profile_id, expected=expected_revision, what="freelancer profile"
     )
-    profile = await get_profile(session, profile_id, fresh=True)
     _ensure_owner_or_operator(actor, profile)
     await _validate_profile_fields(
         session,

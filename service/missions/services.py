@@ -166,9 +166,8 @@ async def create_mission(
     return to_out(mission, bands)
 
 
-async def get_mission(session: AsyncSession, mission_id: int, *, fresh: bool = False) -> Mission:
-    """`fresh`: re-read the row and its child lists even if this session holds them (after a lock)."""
-    mission = await session.get(Mission, mission_id, populate_existing=fresh)
+async def get_mission(session: AsyncSession, mission_id: int) -> Mission:
+    mission = await session.get(Mission, mission_id)
     if mission is None:
         raise NotFound(f"no mission {mission_id}")
     return mission
@@ -245,8 +244,7 @@ async def _owned_mission_for_write(
     session: AsyncSession, actor: Actor, mission_id: int, expected_revision: int | None
 ) -> Mission:
     """Lock the mission first (service.revisions), then read it fresh and check who may change it."""
-    await lock_for_write(session, Mission, mission_id, expected=expected_revision, what="mission")
-    mission = await get_mission(session, mission_id, fresh=True)
+    mission = await lock_for_write(session, Mission, mission_id, expected=expected_revision, what="mission")
     if actor.role is Role.COMPANY and actor.company_id != mission.company_id:
         raise NotFound(f"no mission {mission_id}")
     company: Company = await get_company(session, mission.company_id)
