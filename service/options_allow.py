@@ -8,18 +8,23 @@ header from the app's final route table.
 
 from __future__ import annotations
 
-from functools import cache
-
 from litestar import Litestar
 from litestar.types import Message, Scope
 
+_STATE_KEY = "allow_by_path"
 
-@cache
-def _methods_by_path(app: Litestar) -> dict[str, str]:
-    table: dict[str, set[str]] = {}
-    for route in app.routes:
-        table.setdefault(route.path, set()).update(getattr(route, "methods", ()))
-    return {path: ", ".join(sorted(methods | {"OPTIONS"})) for path, methods in table.items()}
+
+def _allow_by_path(app: Litestar) -> dict[str, str]:
+    """The `Allow` value of every path, built once per app and kept in its state (not a global cache,
+    which would keep every app ever built alive)."""
+    table: dict[str, str] | None = app.state.get(_STATE_KEY)
+    if table is None:
+        methods: dict[str, set[str]] = {}
+        for route in app.routes:
+            methods.setdefault(route.path, set()).update(getattr(route, "methods", ()))
+        table = {path: ", ".join(sorted(found | {"OPTIONS"})) for path, found in methods.items()}
+        app.state[_STATE_KEY] = table
+    return table
 
 
 async def complete_allow_header(message: Message, scope: Scope) -> None:
@@ -29,7 +34,8 @@ async def complete_allow_header(message: Message, scope: Scope) -> None:
     app = scope.get("litestar_app") or scope.get("app")
     if handler is None or not isinstance(app, Litestar):
         return
-    allow = next((_methods_by_path(app).get(p) for p in handler.paths if p in _methods_by_path(app)), None)
+    table = _allow_by_path(app)
+    allow = next((table[p] for p in handler.paths if p in table), None)
     if allow is None:
         return
     headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
