@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 
 import msgspec
 import numpy as np
+from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
@@ -128,21 +129,9 @@ def check_scope(scope: Scope) -> None:
         raise InvalidInput(errors)
 
 
-def _content_type(scope: Scope) -> str:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-type":
-            return str(value.decode("latin-1").split(";", 1)[0].strip().lower())
-    return ""
-
-
-def _content_length(scope: Scope) -> int | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+def _declared_length(headers: Headers) -> int | None:
+    value = headers.get("content-length")
+    return int(value) if value is not None and value.isascii() and value.isdigit() else None
 
 
 def input_guard(app: ASGIApp, *, max_body_bytes: int) -> ASGIApp:
@@ -153,14 +142,15 @@ def input_guard(app: ASGIApp, *, max_body_bytes: int) -> ASGIApp:
             await app(scope, receive, send)
             return
         check_scope(scope)
-        content_type = _content_type(scope)
-        is_json = content_type == "application/json" or content_type.endswith("+json")
-        is_form = content_type == "application/x-www-form-urlencoded"
-        declared = _content_length(scope)
-        if scope.get("method") not in _BODY_METHODS or not (is_json or is_form):
+        if scope.get("method") not in _BODY_METHODS:
             await app(scope, receive, send)
             return
-        if declared is not None and declared > max_body_bytes:
+        headers = Headers.from_scope(scope)
+        content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        is_json = content_type == "application/json" or content_type.endswith("+json")
+        is_form = content_type == "application/x-www-form-urlencoded"
+        declared = _declared_length(headers)
+        if not (is_json or is_form) or (declared is not None and declared > max_body_bytes):
             await app(scope, receive, send)
             return
         chunks: list[bytes] = []
