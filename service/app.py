@@ -29,6 +29,7 @@ from service.observability.plugin import ObservabilityPlugin
 from service.openapi_docs import ProblemResponsesPlugin
 from service.options_allow import complete_allow_header
 from service.pagination import provide_page_params
+from service.params import provide_expected_revision
 from service.rate_limit import rate_limit_middleware
 from service.reference.controllers import ReferenceController
 from service.review.controllers import ReviewController
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | N
             "settings": Provide(provide_settings, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
             "page": Provide(provide_page_params, sync_to_thread=False),
+            "expected_revision": Provide(provide_expected_revision, sync_to_thread=False),
             "scoring_queue": Provide(lambda: queue, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,

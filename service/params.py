@@ -12,7 +12,7 @@ from litestar import Response
 from litestar.datastructures import ResponseHeader
 from litestar.params import HeaderParameter, Parameter
 
-from service.revisions import etag
+from service.revisions import etag, parse_if_match
 
 #: Largest id a PostgreSQL INTEGER (and SQLite) primary key holds here.
 MAX_ID = 2_147_483_647
@@ -37,6 +37,15 @@ ETAG_HEADERS = [
         documentation_only=True,
     )
 ]
+
+
+def provide_expected_revision(if_match: IfMatch = None) -> int | None:
+    """The revision an If-Match header names (None without one); a malformed header is a 422."""
+    return parse_if_match(if_match)
+
+
+#: What a write handler receives: the app provides it from If-Match (`provide_expected_revision`).
+ExpectedRevision = int | None
 
 
 class _Revised(Protocol):

@@ -20,8 +20,7 @@ from service.companies.schemas import (
     CompanyUpdate,
 )
 from service.pagination import Page, PageParams
-from service.params import ETAG_HEADERS, IfMatch, PathId, with_etag
-from service.revisions import parse_if_match
+from service.params import ETAG_HEADERS, ExpectedRevision, PathId, with_etag
 from service.scoring.queue import ScoringQueue
 from service.settings import Settings
 
@@ -102,12 +101,12 @@ class CompanyController(Controller):
         actor: Actor,
         company_id: PathId,
         data: CompanyUpdate,
-        if_match: IfMatch = None,
+        expected_revision: ExpectedRevision,
     ) -> Response[CompanyPrivate]:
-        expected = parse_if_match(if_match)
-        return with_etag(
-            await services.update_company(db_session, actor, company_id, data, expected_revision=expected)
+        company = await services.update_company(
+            db_session, actor, company_id, data, expected_revision=expected_revision
         )
+        return with_etag(company)
 
     @post(
         "/{company_id:str}/close",
@@ -123,10 +122,9 @@ class CompanyController(Controller):
         actor: Actor,
         scoring_queue: ScoringQueue,
         company_id: PathId,
-        if_match: IfMatch = None,
+        expected_revision: ExpectedRevision,
     ) -> Response[CompanyPrivate]:
-        expected = parse_if_match(if_match)
         company = await services.close_company(
-            db_session, actor, company_id, queue=scoring_queue, expected_revision=expected
+            db_session, actor, company_id, queue=scoring_queue, expected_revision=expected_revision
         )
         return with_etag(company)

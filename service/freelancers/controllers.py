@@ -21,9 +21,8 @@ from service.freelancers.schemas import (
     FreelancerUpdate,
 )
 from service.pagination import Page, PageParams
-from service.params import ETAG_HEADERS, IfMatch, PathId, with_etag
+from service.params import ETAG_HEADERS, ExpectedRevision, PathId, with_etag
 from service.reference.services import list_rate_bands
-from service.revisions import parse_if_match
 from service.scoring.queue import ScoringQueue
 from service.settings import Settings
 
@@ -134,11 +133,10 @@ class FreelancerController(Controller):
         scoring_queue: ScoringQueue,
         profile_id: PathId,
         data: FreelancerUpdate,
-        if_match: IfMatch = None,
+        expected_revision: ExpectedRevision,
     ) -> Response[FreelancerPrivate]:
-        expected = parse_if_match(if_match)
         profile = await services.update_profile(
-            db_session, actor, profile_id, data, queue=scoring_queue, expected_revision=expected
+            db_session, actor, profile_id, data, queue=scoring_queue, expected_revision=expected_revision
         )
         return with_etag(profile)
 
@@ -159,9 +157,9 @@ class FreelancerController(Controller):
         actor: Actor,
         scoring_queue: ScoringQueue,
         profile_id: PathId,
-        if_match: IfMatch = None,
+        expected_revision: ExpectedRevision,
     ) -> Response[FreelancerPrivate]:
         profile = await services.deactivate_profile(
-            db_session, actor, profile_id, queue=scoring_queue, expected_revision=parse_if_match(if_match)
+            db_session, actor, profile_id, queue=scoring_queue, expected_revision=expected_revision
         )
         return with_etag(profile)

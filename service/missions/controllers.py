@@ -15,8 +15,7 @@ from service.missions import services
 from service.missions.schemas import MissionCreate, MissionOut, MissionUpdate
 from service.openapi_docs import problems
 from service.pagination import Page, PageParams
-from service.params import ETAG_HEADERS, IfMatch, PathId, QueryId, with_etag
-from service.revisions import parse_if_match
+from service.params import ETAG_HEADERS, ExpectedRevision, PathId, QueryId, with_etag
 from service.scoring.queue import ScoringQueue
 
 
@@ -104,11 +103,10 @@ class MissionController(Controller):
         scoring_queue: ScoringQueue,
         mission_id: PathId,
         data: MissionUpdate,
-        if_match: IfMatch = None,
+        expected_revision: ExpectedRevision,
     ) -> Response[MissionOut]:
-        expected = parse_if_match(if_match)
         mission = await services.update_mission(
-            db_session, actor, mission_id, data, queue=scoring_queue, expected_revision=expected
+            db_session, actor, mission_id, data, queue=scoring_queue, expected_revision=expected_revision
         )
         return with_etag(mission)
 
@@ -126,10 +124,9 @@ class MissionController(Controller):
         actor: Actor,
         scoring_queue: ScoringQueue,
         mission_id: PathId,
-        if_match: IfMatch = None,
+        expected_revision: ExpectedRevision,
     ) -> Response[MissionOut]:
-        expected = parse_if_match(if_match)
         mission = await services.close_mission(
-            db_session, actor, mission_id, queue=scoring_queue, expected_revision=expected
+            db_session, actor, mission_id, queue=scoring_queue, expected_revision=expected_revision
         )
         return with_etag(mission)
