@@ -79,8 +79,8 @@ async def _rotate_key(settings: Settings, email: str) -> str:
 
 
 async def _queue_full_rescore(settings: Settings) -> str:
+    from service.scoring.jobs import queue_full_rescore
     from service.scoring.queue import CeleryScoringQueue
-    from service.scoring.services import queue_full_rescore
     from workers.celery_app import create_celery
 
     database = Database(settings)

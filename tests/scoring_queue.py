@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import FreelancerProfile, Mission, ScoringJob
 from service.db import Database
-from service.scoring import services
+from service.scoring import jobs, services
 from service.scoring.queue import ScoringQueue
 from service.settings import Settings
 
@@ -67,7 +67,7 @@ class RecordingScoringQueue(ScoringQueue):
             self.uncommitted.append(("rescore", job_id))
         if self.inline:
             async with self.session() as session:
-                chunks = await services.plan_rescore(session, self.settings, job_id)
+                chunks = await jobs.plan_rescore(session, self.settings, job_id)
             for index, ids in enumerate(chunks):
                 async with self.session() as session:
-                    await services.score_job_chunk(session, self.settings, job_id, index, ids)
+                    await jobs.score_job_chunk(session, self.settings, job_id, index, ids)

@@ -12,7 +12,7 @@ from celery import group
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from service.notifications.delivery import deliver_pending
-from service.scoring import services
+from service.scoring import jobs, services, sweep
 from workers.celery_app import celery_app
 from workers.runtime import run_with_session
 from workers.task_names import (
@@ -63,16 +63,14 @@ def score_profile(profile_id: int) -> dict[str, int]:
 
 @celery_app.task(name=TASK_SCORE_CHUNK, **RETRY)
 def score_chunk(job_id: str, chunk_index: int, mission_ids: list[int]) -> dict[str, int]:
-    outcome = run_with_session(
-        lambda s, cfg: services.score_job_chunk(s, cfg, job_id, chunk_index, mission_ids)
-    )
+    outcome = run_with_session(lambda s, cfg: jobs.score_job_chunk(s, cfg, job_id, chunk_index, mission_ids))
     return {"pairs_scored": outcome.pairs_scored, "matches_written": outcome.matches_written}
 
 
 @celery_app.task(name=TASK_RESCORE_ALL, **RETRY)
 def rescore_all(job_id: str) -> int:
     """Plan the job's chunks and fan them out; replaying the plan re-sends chunks that count once."""
-    chunks = run_with_session(lambda s, cfg: services.plan_rescore(s, cfg, job_id))
+    chunks = run_with_session(lambda s, cfg: jobs.plan_rescore(s, cfg, job_id))
     group(score_chunk.si(job_id, index, ids) for index, ids in enumerate(chunks)).apply_async()
     logger.info("rescore job %s: %s chunks queued", job_id, len(chunks))
     return len(chunks)
@@ -81,7 +79,7 @@ def rescore_all(job_id: str) -> int:
 @celery_app.task(name=TASK_RESCORE_STALE, **RETRY)
 def rescore_stale() -> dict[str, int]:
     """Periodic safety net: whatever changed since it was scored (or a lost enqueue) gets rescored."""
-    mission_ids, profile_ids = run_with_session(lambda s, _cfg: services.stale_ids(s))
+    mission_ids, profile_ids = run_with_session(lambda s, _cfg: sweep.stale_ids(s))
     if mission_ids:
         score_mission_batch.delay(mission_ids)
     for profile_id in profile_ids:

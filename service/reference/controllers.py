@@ -22,8 +22,8 @@ from service.reference.schemas import (
     SalariedReference,
     TaxonomyItemOut,
 )
+from service.scoring.jobs import update_grid_band
 from service.scoring.queue import ScoringQueue
-from service.scoring.services import update_grid_band
 
 RATE_GRID_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "rate_grid.json"
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.enums import Role
 from service.auth.actor import Actor, roles
 from service.params import PathId
-from service.scoring import matches, services
+from service.scoring import jobs, matches
 from service.scoring.queue import ScoringQueue
 from service.scoring.schemas import JobOut, MatchList
 
@@ -69,7 +69,7 @@ class MatchController(Controller):
         description="Roles: operator. Returns the job to poll at GET /api/v1/jobs/{id}.",
     )
     async def rescore(self, db_session: AsyncSession, actor: Actor, scoring_queue: ScoringQueue) -> JobOut:
-        job = await services.queue_full_rescore(db_session, scoring_queue, actor.account_id)
+        job = await jobs.queue_full_rescore(db_session, scoring_queue, actor.account_id)
         return await self._job_out(db_session, job.id)
 
     @get(
@@ -83,7 +83,7 @@ class MatchController(Controller):
 
     @staticmethod
     async def _job_out(session: AsyncSession, job_id: str) -> JobOut:
-        job, done, pairs = await services.job_progress(session, job_id)
+        job, done, pairs = await jobs.job_progress(session, job_id)
         progress = (
             1.0
             if job.total_chunks == 0 and job.finished_at

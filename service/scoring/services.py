@@ -1,4 +1,4 @@
-"""Scoring business rules: which pairs to score, which to store, staleness, rescoring jobs.
+"""Scoring business rules: which pairs to score and which to store.
 
 Stored matches of a mission: its best `match_store_limit` non-excluded pairs scoring at least
 `match_min_score`, plus every pair already stored (refreshed, even when it falls below or is now
@@ -8,14 +8,12 @@ same rows.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import ColumnElement, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching import (
@@ -27,14 +25,10 @@ from matching import (
     explain_pair,
     score_mission_against_pool,
 )
-from models import FreelancerProfile, Mission, RateBand, ScoringJob, ScoringJobChunk
-from models.enums import JobState, MissionStatus
-from service.errors import NotFound
-from service.reference.schemas import RateBandUpdate
-from service.reference.services import update_rate_band
+from models import FreelancerProfile, Mission
+from models.enums import MissionStatus
 from service.scoring.adapters import ScoringContext, load_context, mission_input, profile_input
 from service.scoring.pool_cache import active_pool
-from service.scoring.queue import ScoringQueue
 from service.scoring.store import ScoredPair, existing_pairs, upsert_matches
 from service.settings import Settings
 
@@ -80,7 +74,7 @@ async def _load_profiles(session: AsyncSession, ids: Sequence[int] | None = None
     return list((await session.scalars(query)).all())
 
 
-async def _load_missions(session: AsyncSession, ids: Sequence[int] | None = None) -> list[Mission]:
+async def load_missions(session: AsyncSession, ids: Sequence[int] | None = None) -> list[Mission]:
     query = select(Mission).order_by(Mission.id)
     query = (
         query.where(Mission.id.in_(ids))
@@ -109,12 +103,12 @@ async def score_missions(
     session: AsyncSession, settings: Settings, mission_ids: Sequence[int]
 ) -> ScoringOutcome:
     """Score these missions against every active profile (plus profiles already matched to them)."""
-    outcome = await _score_missions_uncommitted(session, settings, await _load_missions(session, mission_ids))
+    outcome = await score_missions_uncommitted(session, settings, await load_missions(session, mission_ids))
     await session.commit()
     return outcome
 
 
-async def _score_missions_uncommitted(
+async def score_missions_uncommitted(
     session: AsyncSession, settings: Settings, missions: Sequence[Mission]
 ) -> ScoringOutcome:
     if not missions:
@@ -160,9 +154,9 @@ async def score_profile(session: AsyncSession, settings: Settings, profile_id: i
     profile = rows[0]
     ctx = await load_context(session)
     stored = await existing_pairs(session, freelancer_ids=[profile.id])
-    missions = await _load_missions(session)
+    missions = await load_missions(session)
     extra_ids = sorted({m for m, _ in stored} - {m.id for m in missions})
-    missions += await _load_missions(session, extra_ids) if extra_ids else []
+    missions += await load_missions(session, extra_ids) if extra_ids else []
     p_input = profile_input(profile)
     pool = encode_profiles([p_input], ctx.vocab, ctx.grid)
     weights = settings.weights()
@@ -181,122 +175,3 @@ async def score_profile(session: AsyncSession, settings: Settings, profile_id: i
     await _mark_scored(session, [profile])
     await session.commit()
     return ScoringOutcome(len(missions), written)
-
-
-def _is_stale(model: type[FreelancerProfile] | type[Mission]) -> ColumnElement[bool]:
-    return or_(
-        model.scored_revision.is_(None),
-        model.scored_revision < model.revision,
-        model.scored_algorithm.is_(None),
-        model.scored_algorithm != ALGORITHM_VERSION,
-    )
-
-
-async def stale_ids(session: AsyncSession, limit: int = 500) -> tuple[list[int], list[int]]:
-    """Missions and profiles whose matches predate their last change or the current algorithm."""
-    missions = await session.scalars(
-        select(Mission.id).where(_is_stale(Mission)).order_by(Mission.id).limit(limit)
-    )
-    profiles = await session.scalars(
-        select(FreelancerProfile.id)
-        .where(_is_stale(FreelancerProfile))
-        .order_by(FreelancerProfile.id)
-        .limit(limit)
-    )
-    return list(missions), list(profiles)
-
-
-# --- rescoring jobs -------------------------------------------------------------------------------
-
-
-async def create_job(session: AsyncSession, kind: str, requested_by: int | None) -> ScoringJob:
-    job = ScoringJob(id=str(uuid.uuid4()), kind=kind, state=JobState.QUEUED, requested_by=requested_by)
-    session.add(job)
-    await session.commit()
-    return job
-
-
-async def queue_full_rescore(
-    session: AsyncSession, queue: ScoringQueue, requested_by: int | None
-) -> ScoringJob:
-    """A committed job, then its enqueue: every mission against every profile, in chunks."""
-    job = await create_job(session, "rescore_all", requested_by)
-    await queue.rescore_all(job.id)
-    return job
-
-
-async def update_grid_band(
-    session: AsyncSession, band_id: str, data: RateBandUpdate, queue: ScoringQueue, requested_by: int | None
-) -> tuple[RateBand, ScoringJob | None]:
-    """Every TJM fit depends on the grid, so a change of rates queues a full rescore (None: none moved)."""
-    band, rates_moved = await update_rate_band(session, band_id, data)
-    if not rates_moved:
-        return band, None
-    return band, await queue_full_rescore(session, queue, requested_by)
-
-
-async def plan_rescore(session: AsyncSession, settings: Settings, job_id: str) -> list[list[int]]:
-    """Split every mission into chunks; the job's total is fixed here, once (replays give the same plan)."""
-    job = await get_job(session, job_id)
-    ids = list(await session.scalars(select(Mission.id).order_by(Mission.id)))
-    size = settings.rescore_chunk_missions
-    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-    if job.state is JobState.QUEUED:
-        job.total_chunks = len(chunks)
-        job.state = JobState.RUNNING if chunks else JobState.DONE
-        job.finished_at = None if chunks else _now()
-        await session.commit()
-    return chunks
-
-
-async def score_job_chunk(
-    session: AsyncSession, settings: Settings, job_id: str, chunk_index: int, mission_ids: Sequence[int]
-) -> ScoringOutcome:
-    """Score a chunk and record it done in the same transaction; a replayed chunk counts once."""
-    if await session.get(ScoringJobChunk, (job_id, chunk_index)) is not None:
-        return ScoringOutcome(0, 0)
-    outcome = await _score_missions_uncommitted(session, settings, await _load_missions(session, mission_ids))
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    await session.execute(
-        insert(ScoringJobChunk)
-        .values(job_id=job_id, chunk_index=chunk_index, pairs_scored=outcome.pairs_scored, finished_at=_now())
-        .on_conflict_do_nothing(index_elements=["job_id", "chunk_index"])
-    )
-    await session.commit()
-    await _finish_job_if_complete(session, job_id)
-    return outcome
-
-
-async def _finish_job_if_complete(session: AsyncSession, job_id: str) -> None:
-    done = await session.scalar(select(func.count()).where(ScoringJobChunk.job_id == job_id))
-    await session.execute(
-        update(ScoringJob)
-        .where(
-            ScoringJob.id == job_id,
-            ScoringJob.state == JobState.RUNNING,
-            ScoringJob.total_chunks <= (done or 0),
-        )
-        .values(state=JobState.DONE, finished_at=_now())
-    )
-    await session.commit()
-
-
-async def get_job(session: AsyncSession, job_id: str) -> ScoringJob:
-    job = await session.get(ScoringJob, job_id)
-    if job is None:
-        raise NotFound(f"no job {job_id}")
-    return job
-
-
-async def job_progress(session: AsyncSession, job_id: str) -> tuple[ScoringJob, int, int]:
-    """The job, its finished chunks and the pairs they scored."""
-    job = await get_job(session, job_id)
-    row = (
-        await session.execute(
-            select(func.count(), func.coalesce(func.sum(ScoringJobChunk.pairs_scored), 0)).where(
-                ScoringJobChunk.job_id == job_id
-            )
-        )
-    ).one()
-    return job, int(row[0]), int(row[1])

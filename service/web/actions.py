@@ -24,8 +24,8 @@ from service.reference.schemas import RateBandUpdate
 from service.review.schemas import DecisionIn
 from service.review.services import decide
 from service.review.transitions import Action
+from service.scoring.jobs import update_grid_band
 from service.scoring.queue import ScoringQueue
-from service.scoring.services import update_grid_band
 from service.web.pages import SIGNED_IN
 from service.web.session import CONSOLE_PATH, ConsoleOperator, flash, safe_next
 from service.web.views import ACTION_LABELS, STATUS_LABELS

@@ -14,7 +14,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from service.db import Database
-from service.scoring.services import stale_ids
+from service.scoring.sweep import stale_ids
 from tests.factories import Caller, post_mission, register_freelancer, send_concurrently
 from tests.scoring_queue import RecordingScoringQueue
 

@@ -19,7 +19,9 @@ PROBLEM_SCHEMAS = {"Problem", "ValidationProblem", "DependencyProblem"}
 
 @pytest.fixture(scope="module")
 def schema() -> dict[str, Any]:
-    document: dict[str, Any] = create_app(Settings(database_url="sqlite+aiosqlite://")).openapi_schema.to_schema()
+    document: dict[str, Any] = create_app(
+        Settings(database_url="sqlite+aiosqlite://")
+    ).openapi_schema.to_schema()
     return document
 
 
