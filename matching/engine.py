@@ -277,3 +277,38 @@ def top_matches(
             )
         )
     return results
+
+
+@dataclass(frozen=True, slots=True)
+class PairMatrix:
+    """Every mission of a batch against every profile of a pool: totals, factors and exclusions."""
+
+    total: F64
+    """(m, n), 0–100 rounded to 2 decimals; 0 for excluded pairs."""
+    factors: F32
+    """(N_FACTORS, m, n), columns in FACTOR_NAMES order."""
+    reason_codes: I8
+    """(m, n); 0 = scored, else an index in EXCLUSION_REASONS."""
+
+    def factor_scores(self, mission: int, profile: int) -> dict[str, float]:
+        return {name: float(self.factors[i, mission, profile]) for i, name in enumerate(FACTOR_NAMES)}
+
+
+def score_pairs(missions: MissionBatch, pool: ProfilePool, grid: RateGrid, weights: Weights) -> PairMatrix:
+    """The full (m, n) block: for small pools (one profile against every mission, or a mission against
+    the few profiles it is already matched to). Large pools go through `top_matches`."""
+    _check_grid(pool, grid)
+    batch = _as_batch(missions, pool)
+    factors, reasons = score_block(batch, pool)
+    raw = weighted_total(factors, reasons, weights)
+    total = np.round(raw.astype(np.float64), 2).astype(np.float64)
+    return PairMatrix(total=total, factors=factors, reason_codes=reasons)
+
+
+def pair_text_similarity(missions: MissionBatch, mission_rows: I64, pool: ProfilePool, pool_rows: I64) -> F32:
+    """Cosine text similarity of the pairs (missions[mission_rows[i]], pool[pool_rows[i]]), vectorised:
+    the figure an explanation quotes, without hashing the two texts again for each pair."""
+    if mission_rows.shape[0] == 0:
+        return np.zeros(0, dtype=np.float32)
+    product = pool.text[pool_rows].multiply(missions.text[mission_rows])
+    return np.asarray(product.sum(axis=1), dtype=np.float32).reshape(-1)

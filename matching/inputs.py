@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 REMOTE_PREFERENCES: tuple[str, ...] = ("remote", "hybrid", "onsite", "flexible")
@@ -41,8 +42,10 @@ CTO_MISSION_KIND = "cto_mission"
 SECTOR_KIND = "sector"
 
 
+@lru_cache(maxsize=65_536)
 def normalise_tag(value: str) -> str:
-    """Case-, accent- and whitespace-insensitive form used to compare cities and sector tags."""
+    """Case-, accent- and whitespace-insensitive form used to compare cities and sector tags (cached:
+    the same few hundred cities and tags come back for every pair explained)."""
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())

@@ -9,6 +9,8 @@ vectoriser's own lower-casing and accent stripping.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -41,6 +43,23 @@ sous chez entre vers depuis pendant deja encore ainsi comme dont leur lors afin 
 STOP_WORDS: frozenset[str] = frozenset((_ENGLISH_STOP_WORDS + _FRENCH_STOP_WORDS).split())
 
 
+_LATIN_MARKS = re.compile("[\u0300-\u036f]+")
+"""The combining diacritics of Latin text (every one is `unicodedata.combining`)."""
+
+
+def strip_accents(text: str) -> str:
+    """What scikit-learn's `strip_accents_unicode` returns, faster: after NFKD, the Latin diacritics
+    go in one regular-expression pass, and only text still not ASCII (other scripts) is filtered a
+    character at a time as scikit-learn does. That per-character filter was half of the cost of
+    encoding a pool of French and English profiles."""
+    if text.isascii():
+        return text
+    stripped = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
+    if stripped.isascii():
+        return stripped
+    return "".join(c for c in stripped if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=1)
 def text_vectorizer() -> HashingVectorizer:
     """The one vectoriser used by the engine, the reference and the benchmark (stateless, cached)."""
@@ -50,7 +69,7 @@ def text_vectorizer() -> HashingVectorizer:
         norm="l2",
         ngram_range=(1, 2),
         lowercase=True,
-        strip_accents="unicode",
+        strip_accents=strip_accents,
         stop_words=sorted(STOP_WORDS),
         dtype=np.float32,
     )

@@ -16,20 +16,14 @@ import numpy as np
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching import (
-    ALGORITHM_VERSION,
-    MissionInput,
-    ProfileInput,
-    encode_missions,
-    encode_profiles,
-    explain_pair,
-    score_mission_against_pool,
-)
+from matching import ALGORITHM_VERSION, ProfileInput, encode_missions, encode_profiles, top_matches
+from matching.engine import score_pairs
 from models import FreelancerProfile, Mission
 from models.enums import MissionStatus
-from service.scoring.adapters import ScoringContext, load_context, mission_input, profile_input
+from service.scoring.adapters import load_context, mission_input, profile_input
+from service.scoring.explained import KeptPairs, pool_rows
 from service.scoring.pool_cache import active_pool
-from service.scoring.store import ScoredPair, existing_pairs, upsert_matches
+from service.scoring.store import existing_pairs, prune_beyond_limit, store_floors, upsert_matches
 from service.settings import Settings
 
 
@@ -43,27 +37,6 @@ class ScoringOutcome:
     matches_written: int
 
 
-def _explained(
-    mission: MissionInput, profile: ProfileInput, score: float, factors: dict[str, float], ctx: ScoringContext
-) -> ScoredPair:
-    explanation = explain_pair(mission, profile, factors, ctx.grid, ctx.labels, vocab=ctx.vocab)
-    gaps = explanation.skill_gaps
-    return ScoredPair(
-        mission_id=mission.id,
-        freelancer_id=profile.id,
-        score=score if explanation.exclusion is None else 0.0,
-        factors={k: round(v, 4) for k, v in factors.items()},
-        reasons=explanation.lines(),
-        skill_gaps={
-            "missing_required": list(gaps.missing_required),
-            "missing_nice": list(gaps.missing_nice),
-            "partial_required": list(gaps.partial_required),
-        },
-        excluded=explanation.exclusion is not None,
-        exclusion_reason=explanation.exclusion,
-    )
-
-
 async def _load_profiles(session: AsyncSession, ids: Sequence[int] | None = None) -> list[FreelancerProfile]:
     query = select(FreelancerProfile).order_by(FreelancerProfile.id)
     query = (
@@ -72,6 +45,10 @@ async def _load_profiles(session: AsyncSession, ids: Sequence[int] | None = None
         else query.where(FreelancerProfile.active)
     )
     return list((await session.scalars(query)).all())
+
+
+async def _load_profile_inputs(session: AsyncSession, ids: Sequence[int]) -> list[ProfileInput]:
+    return [profile_input(p) for p in await _load_profiles(session, ids)] if ids else []
 
 
 async def load_missions(session: AsyncSession, ids: Sequence[int] | None = None) -> list[Mission]:
@@ -111,67 +88,91 @@ async def score_missions(
 async def score_missions_uncommitted(
     session: AsyncSession, settings: Settings, missions: Sequence[Mission]
 ) -> ScoringOutcome:
+    """Score the missions as one batch against the pool: the engine keeps each mission's best pairs,
+    the pairs already stored are rescored on their own; only the pairs kept are explained and written."""
     if not missions:
         return ScoringOutcome(0, 0)
     ctx = await load_context(session)
+    inputs = [mission_input(m) for m in missions]
     stored = await existing_pairs(session, mission_ids=[m.id for m in missions])
-    active_profiles, active = await active_pool(session, ctx)
-    pools = [(active_profiles, active)]
-    # Pairs already stored with a now-inactive profile are refreshed too (they become excluded).
-    extra_ids = sorted({f for _, f in stored} - {p.id for p in active_profiles})
-    if extra_ids:
-        extra = [profile_input(p) for p in await _load_profiles(session, extra_ids)]
-        pools.append((extra, encode_profiles(extra, ctx.vocab, ctx.grid)))
+    profiles, pool = await active_pool(session, ctx)
+    batch = encode_missions(inputs, ctx.vocab, ctx.grid)
     weights = settings.weights()
-    pairs: list[ScoredPair] = []
-    scored = 0
-    for mission in missions:
-        m_input = mission_input(mission)
-        batch = encode_missions([m_input], ctx.vocab, ctx.grid)
-        for profiles, pool in pools:
-            result = score_mission_against_pool(batch, pool, ctx.grid, weights)
-            scored += len(profiles)
-            eligible = np.flatnonzero(~result.excluded & (result.total >= settings.match_min_score))
-            order = np.lexsort((result.profile_ids[eligible], -result.total[eligible]))
-            best = eligible[order][: settings.match_store_limit]
-            keep = set(best.tolist()) | {
-                i for i, pid in enumerate(result.profile_ids) if (mission.id, int(pid)) in stored
-            }
-            for i in sorted(keep):
-                pairs.append(
-                    _explained(m_input, profiles[i], float(result.total[i]), result.factor_scores(i), ctx)
-                )
+    best = top_matches(
+        batch, pool, ctx.grid, weights, k=settings.match_store_limit, min_score=settings.match_min_score
+    )
+    kept = KeptPairs(batch, inputs)
+    for j, ranked in enumerate(best):
+        rows = pool_rows(pool, ranked.profile_ids)
+        kept.add(j, pool, profiles, rows, ranked.scores, np.asarray(ranked.factors.T))
+    pairs_scored = len(missions) * len(pool)
+    # Pairs already stored that the top did not keep are refreshed (inactive profiles: now excluded).
+    by_mission: dict[int, list[int]] = {}
+    for mission_id, freelancer_id in stored:
+        by_mission.setdefault(mission_id, []).append(freelancer_id)
+    extra_ids = sorted({f for _, f in stored} - set(pool.ids.tolist()))
+    extra_profiles = await _load_profile_inputs(session, extra_ids)
+    extra_pool = encode_profiles(extra_profiles, ctx.vocab, ctx.grid)
+    pairs_scored += len(missions) * len(extra_pool)
+    for j, mission in enumerate(inputs):
+        wanted = np.asarray(sorted(set(by_mission.get(mission.id, ())) - kept.profile_ids(j)), np.int64)
+        for source, source_profiles in ((pool, profiles), (extra_pool, extra_profiles)):
+            rows = pool_rows(source, wanted, missing_ok=True)
+            if rows.size == 0:
+                continue
+            sub = source.select(rows)
+            block = score_pairs(batch.select(np.asarray([j])), sub, ctx.grid, weights)
+            kept.add(j, source, source_profiles, rows, block.total[0], block.factors[:, 0, :])
+    pairs = kept.explained(ctx)
     written = await upsert_matches(session, pairs, ALGORITHM_VERSION, _now(), settings.review_score_drift)
     await _mark_scored(session, missions)
-    return ScoringOutcome(scored, written)
+    return ScoringOutcome(pairs_scored, written)
 
 
 async def score_profile(session: AsyncSession, settings: Settings, profile_id: int) -> ScoringOutcome:
-    """Score one profile against every open mission (plus missions it is already matched to)."""
+    """Score one profile against every open mission (plus missions it is already matched to).
+
+    A new pair enters a mission's matches only if it ranks within the mission's `match_store_limit`
+    best (as the per-mission path would keep it); the pending pair it pushes out is dropped.
+    """
     rows = await _load_profiles(session, [profile_id])
     if not rows:
         return ScoringOutcome(0, 0)
     profile = rows[0]
     ctx = await load_context(session)
-    stored = await existing_pairs(session, freelancer_ids=[profile.id])
+    stored = {m for m, _ in await existing_pairs(session, freelancer_ids=[profile.id])}
     missions = await load_missions(session)
-    extra_ids = sorted({m for m, _ in stored} - {m.id for m in missions})
+    extra_ids = sorted(stored - {m.id for m in missions})
     missions += await load_missions(session, extra_ids) if extra_ids else []
+    if not missions:
+        await _mark_scored(session, [profile])
+        await session.commit()
+        return ScoringOutcome(0, 0)
     p_input = profile_input(profile)
+    m_inputs = [mission_input(m) for m in missions]
     pool = encode_profiles([p_input], ctx.vocab, ctx.grid)
-    weights = settings.weights()
-    pairs = []
-    for mission in missions:
-        m_input = mission_input(mission)
-        result = score_mission_against_pool(
-            encode_missions([m_input], ctx.vocab, ctx.grid), pool, ctx.grid, weights
-        )
-        keep = (not result.excluded[0] and result.total[0] >= settings.match_min_score) or (
-            (mission.id, profile.id) in stored
-        )
-        if keep:
-            pairs.append(_explained(m_input, p_input, float(result.total[0]), result.factor_scores(0), ctx))
+    batch = encode_missions(m_inputs, ctx.vocab, ctx.grid)
+    block = score_pairs(batch, pool, ctx.grid, settings.weights())
+    totals = block.total[:, 0]
+    eligible = (block.reason_codes[:, 0] == 0) & (totals >= settings.match_min_score)
+    is_stored = np.fromiter((m.id in stored for m in m_inputs), dtype=bool, count=len(m_inputs))
+    candidates = np.flatnonzero(eligible & ~is_stored)
+    floors = await store_floors(session, [m_inputs[j].id for j in candidates], settings.match_store_limit)
+    entering = [j for j in candidates.tolist() if _enters(floors.get(m_inputs[j].id), totals[j], profile.id)]
+    kept = KeptPairs(batch, m_inputs)
+    for j in sorted([*np.flatnonzero(is_stored).tolist(), *entering]):
+        kept.add(j, pool, [p_input], np.zeros(1, np.int64), totals[j : j + 1], block.factors[:, j, :])
+    pairs = kept.explained(ctx)
     written = await upsert_matches(session, pairs, ALGORITHM_VERSION, _now(), settings.review_score_drift)
+    await prune_beyond_limit(session, [m_inputs[j].id for j in entering], settings.match_store_limit)
     await _mark_scored(session, [profile])
     await session.commit()
     return ScoringOutcome(len(missions), written)
+
+
+def _enters(floor: tuple[float, int] | None, score: float, profile_id: int) -> bool:
+    """A pair enters a full list if it ranks above its last pair (score desc, then lower id first)."""
+    if floor is None:
+        return True
+    floor_score, floor_id = floor
+    return bool(score > floor_score or (score == floor_score and profile_id < floor_id))

@@ -9,14 +9,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Subquery, Table, and_, case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Match
 from models.enums import MatchStatus
+
+MATCHES = cast(Table, Match.__table__)
+UPSERT_BATCH = 5_000
+REFRESHED = (
+    "score",
+    "factors",
+    "reasons",
+    "skill_gaps",
+    "excluded",
+    "exclusion_reason",
+    "algorithm_version",
+    "scored_at",
+    "updated_at",
+)
+"""Columns a rescore refreshes; status, version and decision fields are never touched."""
 
 
 @dataclass(frozen=True)
@@ -79,35 +94,74 @@ async def upsert_matches(
         }
         for p in pairs
     ]
-    for start in range(0, len(rows), 500):
-        statement = insert(Match).values(rows[start : start + 500])
-        refreshed: dict[str, ColumnElement[Any]] = {
-            name: statement.excluded[name]
-            for name in (
-                "score",
-                "factors",
-                "reasons",
-                "skill_gaps",
-                "excluded",
-                "exclusion_reason",
-                "algorithm_version",
-                "scored_at",
-                "updated_at",
-            )
-        }
-        table = Match.__table__.c
-        refreshed["needs_review"] = case(
-            (
-                and_(
-                    table.status != MatchStatus.PENDING.value,
-                    table.score_at_decision.is_not(None),
-                    func.abs(statement.excluded.score - table.score_at_decision) > review_drift,
-                ),
-                True,
+    # The table, not the mapped class: an ORM bulk insert would build every row through the mapper.
+    statement = insert(MATCHES)
+    refreshed: dict[str, ColumnElement[Any]] = {name: statement.excluded[name] for name in REFRESHED}
+    table = Match.__table__.c
+    refreshed["needs_review"] = case(
+        (
+            and_(
+                table.status != MatchStatus.PENDING.value,
+                table.score_at_decision.is_not(None),
+                func.abs(statement.excluded.score - table.score_at_decision) > review_drift,
             ),
-            else_=table.needs_review,
-        )
-        await session.execute(
-            statement.on_conflict_do_update(index_elements=["mission_id", "freelancer_id"], set_=refreshed)
-        )
+            True,
+        ),
+        else_=table.needs_review,
+    )
+    upsert = statement.on_conflict_do_update(index_elements=["mission_id", "freelancer_id"], set_=refreshed)
+    # One prepared statement executed for many parameter sets (asyncpg pipelines them; sqlite3 runs
+    # executemany in C): far cheaper than compiling a multi-row VALUES statement per batch.
+    for start in range(0, len(rows), UPSERT_BATCH):
+        await session.execute(upsert, rows[start : start + UPSERT_BATCH])
     return len(rows)
+
+
+def _ranked(mission_ids: Sequence[int]) -> Subquery:
+    """Stored, non-excluded pairs of these missions with their rank (score desc, then lower id)."""
+    return (
+        select(
+            Match.id,
+            Match.mission_id,
+            Match.freelancer_id,
+            Match.score,
+            Match.status,
+            Match.needs_review,
+            func.row_number()
+            .over(partition_by=Match.mission_id, order_by=(Match.score.desc(), Match.freelancer_id))
+            .label("rank"),
+        )
+        .where(Match.mission_id.in_(mission_ids), Match.excluded.is_(False))
+        .subquery()
+    )
+
+
+async def store_floors(
+    session: AsyncSession, mission_ids: Sequence[int], limit: int
+) -> dict[int, tuple[float, int]]:
+    """For each mission whose list is full (`limit` pairs or more): the score and freelancer of its
+    `limit`-th pair, the bar a new pair must beat to enter."""
+    if not mission_ids:
+        return {}
+    ranked = _ranked(mission_ids)
+    rows = await session.execute(
+        select(ranked.c.mission_id, ranked.c.score, ranked.c.freelancer_id).where(ranked.c.rank == limit)
+    )
+    return {int(r.mission_id): (float(r.score), int(r.freelancer_id)) for r in rows}
+
+
+async def prune_beyond_limit(session: AsyncSession, mission_ids: Sequence[int], limit: int) -> int:
+    """Drop the pending, undecided pairs ranked past `limit` (a better pair pushed them out);
+    a pair someone decided on is never dropped."""
+    if not mission_ids:
+        return 0
+    ranked = _ranked(mission_ids)
+    doomed = select(ranked.c.id).where(
+        ranked.c.rank > limit,
+        ranked.c.status == MatchStatus.PENDING.value,
+        ranked.c.needs_review.is_(False),
+    )
+    ids = list(await session.scalars(doomed))
+    if ids:
+        await session.execute(delete(Match).where(Match.id.in_(ids)))
+    return len(ids)
