@@ -22,6 +22,8 @@ from matching.inputs import MissionInput, ProfileInput
 
 TEXT_FEATURES = 2**20
 """Hash space; large enough that collisions between real words are rare, free for sparse matrices."""
+HASH_BATCH = 4_096
+"""Texts hashed per call of the vectoriser (bounds its transient memory)."""
 
 _ENGLISH_STOP_WORDS = """
 a about above after again against all also am an and any are as at be because been before being below
@@ -89,10 +91,16 @@ def vectorise_texts(texts: Iterable[str]) -> sparse.csr_matrix:
     docs = list(texts)
     if not docs:  # the hasher cannot transform an empty list
         return sparse.csr_matrix((0, TEXT_FEATURES), dtype=np.float32)
-    csr = sparse.csr_matrix(text_vectorizer().transform(docs), dtype=np.float32)
+    # In slices: the hasher holds every token of what it transforms as Python objects, which for a
+    # pool of 100,000 profiles at once was hundreds of MB of peak memory in each worker process.
+    parts = [
+        sparse.csr_matrix(text_vectorizer().transform(docs[i : i + HASH_BATCH]), dtype=np.float32)
+        for i in range(0, len(docs), HASH_BATCH)
+    ]
+    csr = parts[0] if len(parts) == 1 else sparse.vstack(parts, format="csr", dtype=np.float32)
     csr.sum_duplicates()
     csr.sort_indices()
-    return csr
+    return sparse.csr_matrix(csr)
 
 
 def text_vector(text: str) -> dict[int, float]:
