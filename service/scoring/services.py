@@ -8,6 +8,8 @@ same rows.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +27,24 @@ from service.scoring.explained import KeptPairs, pool_rows
 from service.scoring.pool_cache import active_pool
 from service.scoring.store import existing_pairs, prune_beyond_limit, store_floors, upsert_matches
 from service.settings import Settings
+
+logger = logging.getLogger("ctomatch.scoring")
+
+
+class Laps:
+    """Wall time of each step of a scoring call, for the log line that says where the time went."""
+
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+        self.steps: dict[str, float] = {}
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        self.steps[step] = self.steps.get(step, 0.0) + now - self._last
+        self._last = now
+
+    def summary(self) -> str:
+        return ", ".join(f"{step} {seconds:.2f} s" for step, seconds in self.steps.items())
 
 
 def _now() -> datetime:
@@ -92,10 +112,12 @@ async def score_missions_uncommitted(
     the pairs already stored are rescored on their own; only the pairs kept are explained and written."""
     if not missions:
         return ScoringOutcome(0, 0)
+    lap = Laps()
     ctx = await load_context(session)
     inputs = [mission_input(m) for m in missions]
     stored = await existing_pairs(session, mission_ids=[m.id for m in missions])
     profiles, pool = await active_pool(session, ctx)
+    lap("pool")
     batch = encode_missions(inputs, ctx.vocab, ctx.grid)
     weights = settings.weights()
     best = top_matches(
@@ -123,9 +145,19 @@ async def score_missions_uncommitted(
             sub = source.select(rows)
             block = score_pairs(batch.select(np.asarray([j])), sub, ctx.grid, weights)
             kept.add(j, source, source_profiles, rows, block.total[0], block.factors[:, 0, :])
+    lap("engine")
     pairs = kept.explained(ctx)
+    lap("explanations")
     written = await upsert_matches(session, pairs, ALGORITHM_VERSION, _now(), settings.review_score_drift)
     await _mark_scored(session, missions)
+    lap("writes")
+    logger.info(
+        "scored %s missions × %s profiles, %s matches written: %s",
+        len(missions),
+        len(pool),
+        written,
+        lap.summary(),
+    )
     return ScoringOutcome(pairs_scored, written)
 
 
