@@ -95,6 +95,15 @@ class JobState(StrEnum):
     FAILED = "failed"
 
 
+class ChunkState(StrEnum):
+    """A planned chunk of a full rescore: queued (to send), running (leased by a worker), done, failed."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class NotificationState(StrEnum):
     PENDING = "pending"
     SENDING = "sending"

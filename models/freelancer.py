@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, JSONType, TimestampMixin, str_enum
+from models.base import Base, DateTimeUTC, JSONType, TimestampMixin, str_enum
 from models.enums import Orientation, RemotePreference
 
 
@@ -50,6 +50,10 @@ class FreelancerProfile(TimestampMixin, Base):
     # the row is stale (rescored by the periodic sweep) while either differs from now.
     scored_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
     scored_algorithm: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The revision the stale sweep last queued, and when: it is not queued again until that send has
+    # had JOB_STALL_SECONDS to run (a lost send is retried after that).
+    sweep_queued_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sweep_queued_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
 
     account: Mapped[Account] = relationship(lazy="joined")
     competences: Mapped[list[ProfileCompetence]] = relationship(

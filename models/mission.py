@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, TimestampMixin, str_enum
+from models.base import Base, DateTimeUTC, TimestampMixin, str_enum
 from models.company import Company
 from models.enums import Context, MissionStatus, Orientation, RemotePolicy
 
@@ -57,6 +57,10 @@ class Mission(TimestampMixin, Base):
     # the row is stale (rescored by the periodic sweep) while either differs from now.
     scored_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
     scored_algorithm: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The revision the stale sweep last queued, and when: it is not queued again until that send has
+    # had JOB_STALL_SECONDS to run (a lost send is retried after that).
+    sweep_queued_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sweep_queued_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
 
     company: Mapped[Company] = relationship(lazy="joined")
     competences: Mapped[list[MissionCompetence]] = relationship(

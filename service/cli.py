@@ -106,7 +106,7 @@ def worker_command(settings: Settings, *, beat: bool = True, concurrency: int = 
         "--concurrency",
         str(concurrency),
         "--queues",
-        settings.celery_queue,
+        f"{settings.celery_queue},{settings.celery_control_queue}",
         "--hostname",
         f"ctomatch-{uuid.uuid4().hex[:8]}@%h",
     ]

@@ -90,7 +90,7 @@ class Settings:
     match_weights: dict[str, float] = field(default_factory=dict)
     match_min_score: float = 35.0
     match_store_limit: int = 200
-    rescore_chunk_missions: int = 20
+    rescore_chunk_missions: int = 64
     stale_sweep_seconds: float = 60.0
     enqueue_timeout_seconds: float = 0.5
     celery_visibility_timeout: int = 900
@@ -104,6 +104,10 @@ class Settings:
     notify_max_attempts: int = 8
     notify_retry_base_seconds: float = 60.0
     notify_retry_max_seconds: float = 3600.0
+    chunk_lease_seconds: float = 120.0
+    job_stall_seconds: float = 60.0
+    job_watchdog_seconds: float = 15.0
+    chunk_max_attempts: int = 3
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -131,7 +135,7 @@ class Settings:
             match_weights=_env_weights("MATCH_WEIGHTS"),
             match_min_score=_env_float("MATCH_MIN_SCORE", 35.0),
             match_store_limit=_env_int("MATCH_STORE_LIMIT", 200),
-            rescore_chunk_missions=_env_int("RESCORE_CHUNK_MISSIONS", 20),
+            rescore_chunk_missions=_env_int("RESCORE_CHUNK_MISSIONS", 64),
             stale_sweep_seconds=_env_float("STALE_SWEEP_SECONDS", 60.0),
             enqueue_timeout_seconds=_env_float("ENQUEUE_TIMEOUT_SECONDS", 0.5),
             celery_visibility_timeout=_env_int("CELERY_VISIBILITY_TIMEOUT", 900),
@@ -144,6 +148,10 @@ class Settings:
             notify_max_attempts=_env_int("NOTIFY_MAX_ATTEMPTS", 8),
             notify_retry_base_seconds=_env_float("NOTIFY_RETRY_BASE_SECONDS", 60.0),
             notify_retry_max_seconds=_env_float("NOTIFY_RETRY_MAX_SECONDS", 3600.0),
+            chunk_lease_seconds=_env_float("CHUNK_LEASE_SECONDS", 120.0),
+            job_stall_seconds=_env_float("JOB_STALL_SECONDS", 60.0),
+            job_watchdog_seconds=_env_float("JOB_WATCHDOG_SECONDS", 15.0),
+            chunk_max_attempts=_env_int("CHUNK_MAX_ATTEMPTS", 3),
         )
         settings.validate()
         return settings
@@ -172,14 +180,36 @@ class Settings:
             raise SettingsError("NOTIFY_MAX_ATTEMPTS must be at least 1")
         if not 0 <= self.notify_retry_base_seconds <= self.notify_retry_max_seconds:
             raise SettingsError("NOTIFY_RETRY_BASE_SECONDS must be between 0 and NOTIFY_RETRY_MAX_SECONDS")
+        self._validate_job_watchdog()
         try:
             self.weights()
         except ValueError as exc:
             raise SettingsError(f"MATCH_WEIGHTS: {exc}") from exc
 
+    def _validate_job_watchdog(self) -> None:
+        if not 0 < self.chunk_lease_seconds <= self.scoring_task_time_limit:
+            # The lease must outlast a chunk's run; no task lives past its time limit, so neither should it.
+            raise SettingsError(
+                f"CHUNK_LEASE_SECONDS must be more than 0 and at most SCORING_TASK_TIME_LIMIT "
+                f"({self.scoring_task_time_limit}), got {self.chunk_lease_seconds:g}"
+            )
+        if self.job_stall_seconds <= 0:
+            raise SettingsError(f"JOB_STALL_SECONDS must be more than 0, got {self.job_stall_seconds:g}")
+        if self.job_watchdog_seconds <= 0:
+            raise SettingsError(
+                f"JOB_WATCHDOG_SECONDS must be more than 0, got {self.job_watchdog_seconds:g}"
+            )
+        if self.chunk_max_attempts < 1:
+            raise SettingsError(f"CHUNK_MAX_ATTEMPTS must be at least 1, got {self.chunk_max_attempts}")
+
     def weights(self) -> Weights:
         """The factor weights of the engine: defaults, overridden by MATCH_WEIGHTS."""
         return Weights.from_mapping(self.match_weights)
+
+    @property
+    def celery_control_queue(self) -> str:
+        """The queue of the job watchdog: a backlog of scoring chunks on the main queue never delays it."""
+        return f"{self.celery_queue}.control"
 
     @property
     def is_sqlite(self) -> bool:

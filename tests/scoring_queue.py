@@ -66,8 +66,20 @@ class RecordingScoringQueue(ScoringQueue):
         if not await self._visible(ScoringJob, job_id):
             self.uncommitted.append(("rescore", job_id))
         if self.inline:
+            await self.run_job(job_id)
+
+    async def run_job(self, job_id: str) -> list[jobs.ChunkRun]:
+        """Plan the job and run its chunks as a worker would, sending a re-queued chunk again."""
+        async with self.session() as session:
+            pending = await jobs.plan_rescore(session, self.settings, job_id)
+        runs: list[jobs.ChunkRun] = []
+        while pending:
+            chunk = pending.pop(0)
             async with self.session() as session:
-                chunks = await jobs.plan_rescore(session, self.settings, job_id)
-            for index, ids in enumerate(chunks):
-                async with self.session() as session:
-                    await jobs.score_job_chunk(session, self.settings, job_id, index, ids)
+                run = await jobs.score_job_chunk(
+                    session, self.settings, chunk.job_id, chunk.chunk_index, chunk.mission_ids
+                )
+            runs.append(run)
+            if run.status == "requeued":
+                pending.append(chunk)
+        return runs

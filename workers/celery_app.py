@@ -16,7 +16,7 @@ from celery.signals import setup_logging
 
 from service.logging_config import configure_logging
 from service.settings import Settings, get_settings
-from workers.task_names import TASK_DELIVER_NOTIFICATIONS, TASK_RESCORE_STALE
+from workers.task_names import TASK_DELIVER_NOTIFICATIONS, TASK_RESCORE_STALE, TASK_WATCH_JOBS
 
 
 def _broker_transport_options(settings: Settings, *, worker: bool) -> dict[str, object]:
@@ -58,11 +58,17 @@ def create_celery(settings: Settings, *, worker: bool = False) -> Celery:
             "interval_max": 1,
         },
         result_expires=24 * 3600,
+        # Nobody reads task results (progress lives in the database): storing them only adds writes,
+        # and a result backend that is down would hold a finished task.
+        task_ignore_result=True,
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
         task_always_eager=settings.celery_task_always_eager,
         task_default_queue=settings.celery_queue,
+        # The watchdog has a queue of its own (workers consume both, see service.cli.worker_command):
+        # behind a thousand queued chunks it would otherwise run only once they are all done.
+        task_routes={TASK_WATCH_JOBS: {"queue": settings.celery_control_queue}},
         worker_hijack_root_logger=False,
         beat_schedule={
             "rescore-stale": {"task": TASK_RESCORE_STALE, "schedule": settings.stale_sweep_seconds},
@@ -70,6 +76,8 @@ def create_celery(settings: Settings, *, worker: bool = False) -> Celery:
                 "task": TASK_DELIVER_NOTIFICATIONS,
                 "schedule": settings.notification_sweep_seconds,
             },
+            # Re-sends what a dead worker or a lost message left (service.scoring.watchdog).
+            "watch-jobs": {"task": TASK_WATCH_JOBS, "schedule": settings.job_watchdog_seconds},
         },
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
     )

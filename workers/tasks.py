@@ -8,11 +8,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import group
-from sqlalchemy.exc import DBAPIError, OperationalError
+from celery import Task, group
 
 from service.notifications.delivery import deliver_pending
-from service.scoring import jobs, services, sweep
+from service.scoring import jobs, services, sweep, watchdog
 from workers.celery_app import celery_app
 from workers.runtime import run_with_session
 from workers.task_names import (
@@ -23,11 +22,12 @@ from workers.task_names import (
     TASK_SCORE_MISSION,
     TASK_SCORE_MISSION_BATCH,
     TASK_SCORE_PROFILE,
+    TASK_WATCH_JOBS,
 )
 
 logger = logging.getLogger("ctomatch.workers")
 
-TRANSIENT = (OperationalError, DBAPIError, ConnectionError, TimeoutError)
+TRANSIENT = jobs.TRANSIENT_ERRORS
 RETRY: dict[str, Any] = {
     "autoretry_for": TRANSIENT,
     "retry_backoff": 2,
@@ -61,32 +61,77 @@ def score_profile(profile_id: int) -> dict[str, int]:
     return {"pairs_scored": outcome.pairs_scored, "matches_written": outcome.matches_written}
 
 
-@celery_app.task(name=TASK_SCORE_CHUNK, **RETRY)
-def score_chunk(job_id: str, chunk_index: int, mission_ids: list[int]) -> dict[str, int]:
-    outcome = run_with_session(lambda s, cfg: jobs.score_job_chunk(s, cfg, job_id, chunk_index, mission_ids))
-    return {"pairs_scored": outcome.pairs_scored, "matches_written": outcome.matches_written}
+#: A chunk that failed (not transiently) is sent again after this many seconds per attempt made.
+CHUNK_RETRY_DELAY_SECONDS = 5
+
+
+def _send_chunks(chunks: list[jobs.ChunkToSend], countdown: float | None = None) -> None:
+    if chunks:
+        group(score_chunk.si(c.job_id, c.chunk_index, c.mission_ids) for c in chunks).apply_async(
+            countdown=countdown
+        )
+
+
+@celery_app.task(name=TASK_SCORE_CHUNK, bind=True, **RETRY)
+def score_chunk(self: Task, job_id: str, chunk_index: int, mission_ids: list[int]) -> dict[str, object]:
+    """Claim and score one chunk; the task id is the claim token, so a Celery retry claims it again."""
+    token = str(self.request.id or "") or None
+    run = run_with_session(
+        lambda s, cfg: jobs.score_job_chunk(s, cfg, job_id, chunk_index, mission_ids, claim_token=token)
+    )
+    if run.status == "requeued":
+        _send_chunks(
+            [jobs.ChunkToSend(job_id, chunk_index, list(run.mission_ids))],
+            countdown=min(CHUNK_RETRY_DELAY_SECONDS * run.attempts, 60),
+        )
+    return {"status": run.status, "pairs_scored": run.pairs_scored, "matches_written": run.matches_written}
 
 
 @celery_app.task(name=TASK_RESCORE_ALL, **RETRY)
 def rescore_all(job_id: str) -> int:
     """Plan the job's chunks and fan them out; replaying the plan re-sends chunks that count once."""
     chunks = run_with_session(lambda s, cfg: jobs.plan_rescore(s, cfg, job_id))
-    group(score_chunk.si(job_id, index, ids) for index, ids in enumerate(chunks)).apply_async()
+    _send_chunks(chunks)
     logger.info("rescore job %s: %s chunks queued", job_id, len(chunks))
     return len(chunks)
+
+
+@celery_app.task(name=TASK_WATCH_JOBS, **RETRY)
+def watch_jobs() -> dict[str, int]:
+    """Periodic: re-send the chunks of dead workers and lost messages, so no job waits forever."""
+    report = run_with_session(lambda s, cfg: watchdog.watch_jobs(s, cfg))
+    for resend in report.chunks:
+        _send_chunks([resend.chunk])
+        logger.warning(
+            "watchdog: re-sent chunk index %s of job %s (%s)",
+            resend.chunk.chunk_index,
+            resend.chunk.job_id,
+            resend.reason,
+        )
+    for job_id in report.rescore_jobs:
+        rescore_all.delay(job_id)
+        logger.warning("watchdog: re-sent the plan of job %s (still queued: its message may be lost)", job_id)
+    return {
+        "chunks": len(report.chunks),
+        "plans": len(report.rescore_jobs),
+        "failed": len(report.failed_jobs),
+        "finished": len(report.finished_jobs),
+    }
 
 
 @celery_app.task(name=TASK_RESCORE_STALE, **RETRY)
 def rescore_stale() -> dict[str, int]:
     """Periodic safety net: whatever changed since it was scored (or a lost enqueue) gets rescored."""
-    mission_ids, profile_ids = run_with_session(lambda s, _cfg: sweep.stale_ids(s))
-    if mission_ids:
-        score_mission_batch.delay(mission_ids)
-    for profile_id in profile_ids:
+    work = run_with_session(lambda s, cfg: sweep.take_stale(s, cfg))
+    if work.mission_ids:
+        score_mission_batch.delay(work.mission_ids)
+    for profile_id in work.profile_ids:
         score_profile.delay(profile_id)
-    if mission_ids or profile_ids:
-        logger.info("stale sweep: %s missions, %s profiles queued", len(mission_ids), len(profile_ids))
-    return {"missions": len(mission_ids), "profiles": len(profile_ids)}
+    if work.mission_ids or work.profile_ids:
+        logger.info(
+            "stale sweep: %s missions, %s profiles queued", len(work.mission_ids), len(work.profile_ids)
+        )
+    return {"missions": len(work.mission_ids), "profiles": len(work.profile_ids)}
 
 
 @celery_app.task(name=TASK_SCORE_MISSION_BATCH, **RETRY)

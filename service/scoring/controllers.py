@@ -76,7 +76,11 @@ class MatchController(Controller):
         "/jobs/{job_id:str}",
         opt=roles(Role.OPERATOR),
         summary="State and progress of a background job",
-        description="Roles: operator.",
+        description=(
+            "Roles: operator. A job is `queued`, then `running`, then `done`, or `failed` when one of "
+            "its chunks kept failing (CHUNK_MAX_ATTEMPTS): `error` then says which chunk and why. A "
+            "worker lost mid-job delays it (its chunks are sent again), it never leaves it running."
+        ),
     )
     async def job(self, db_session: AsyncSession, job_id: str) -> JobOut:
         return await self._job_out(db_session, job_id)
@@ -101,4 +105,5 @@ class MatchController(Controller):
             pairs_scored=pairs,
             created_at=job.created_at,
             finished_at=job.finished_at,
+            error=job.error,
         )

@@ -47,3 +47,42 @@ def test_bad_integer_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("API_PORT", "eighty")
     with pytest.raises(SettingsError, match="API_PORT must be an integer"):
         Settings.from_env()
+
+
+def test_job_watchdog_settings_have_defaults_and_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    names = ("CHUNK_LEASE_SECONDS", "JOB_STALL_SECONDS", "JOB_WATCHDOG_SECONDS", "CHUNK_MAX_ATTEMPTS")
+    for name in names:
+        monkeypatch.delenv(name, raising=False)
+    defaults = Settings.from_env()
+    assert (defaults.chunk_lease_seconds, defaults.job_stall_seconds) == (120, 60)
+    assert (defaults.job_watchdog_seconds, defaults.chunk_max_attempts) == (15, 3)
+    for name, value in zip(names, ("10", "5", "2", "4"), strict=True):
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_env()
+    assert (settings.chunk_lease_seconds, settings.job_stall_seconds) == (10, 5)
+    assert (settings.job_watchdog_seconds, settings.chunk_max_attempts) == (2, 4)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"CHUNK_LEASE_SECONDS": "0"}, "CHUNK_LEASE_SECONDS must be more than 0"),
+        (
+            {"CHUNK_LEASE_SECONDS": "700", "SCORING_TASK_TIME_LIMIT": "600"},
+            r"CHUNK_LEASE_SECONDS must be more than 0 and at most SCORING_TASK_TIME_LIMIT \(600\), got 700",
+        ),
+        ({"JOB_STALL_SECONDS": "-1"}, "JOB_STALL_SECONDS must be more than 0, got -1"),
+        ({"JOB_WATCHDOG_SECONDS": "0"}, "JOB_WATCHDOG_SECONDS must be more than 0"),
+        ({"CHUNK_MAX_ATTEMPTS": "0"}, "CHUNK_MAX_ATTEMPTS must be at least 1, got 0"),
+        ({"CHUNK_MAX_ATTEMPTS": "three"}, "CHUNK_MAX_ATTEMPTS must be an integer"),
+    ],
+)
+def test_job_watchdog_settings_out_of_range_are_clear_errors(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], message: str
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env()
