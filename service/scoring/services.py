@@ -81,19 +81,29 @@ async def load_missions(session: AsyncSession, ids: Sequence[int] | None = None)
     return list((await session.scalars(query)).all())
 
 
-async def _mark_scored(session: AsyncSession, rows: Sequence[FreelancerProfile | Mission]) -> None:
-    """Record the revision that was scored (a write since then keeps the row stale); updated_at stays."""
+async def _mark_scored(session: AsyncSession, rows: Sequence[FreelancerProfile | Mission]) -> set[int]:
+    """Record the revision that was scored, only where it is still the row's revision; the ids marked.
+
+    A row written since it was read (its revision moved) is not marked and its pairs must not be
+    written: the write queued a newer task, which must not be overwritten by this older reading. On
+    PostgreSQL the UPDATE also locks the row until the commit, so no write slips in between.
+    `updated_at` stays as it is.
+    """
+    marked: set[int] = set()
     for row in rows:
         model = type(row)
-        await session.execute(
+        result = await session.execute(
             update(model)
-            .where(model.id == row.id)
+            .where(model.id == row.id, model.revision == row.revision)
             .values(
                 scored_revision=row.revision,
                 scored_algorithm=ALGORITHM_VERSION,
                 updated_at=model.updated_at,
             )
         )
+        if getattr(result, "rowcount", 0):
+            marked.add(row.id)
+    return marked
 
 
 async def score_missions(
@@ -148,8 +158,9 @@ async def score_missions_uncommitted(
     lap("engine")
     pairs = kept.explained(ctx)
     lap("explanations")
+    current = await _mark_scored(session, missions)
+    pairs = [p for p in pairs if p.mission_id in current]
     written = await upsert_matches(session, pairs, ALGORITHM_VERSION, _now(), settings.review_score_drift)
-    await _mark_scored(session, missions)
     lap("writes")
     logger.info(
         "scored %s missions × %s profiles, %s matches written: %s",
@@ -195,9 +206,12 @@ async def score_profile(session: AsyncSession, settings: Settings, profile_id: i
     for j in sorted([*np.flatnonzero(is_stored).tolist(), *entering]):
         kept.add(j, pool, [p_input], np.zeros(1, np.int64), totals[j : j + 1], block.factors[:, j, :])
     pairs = kept.explained(ctx)
+    if not await _mark_scored(session, [profile]):
+        # Edited while it was scored: the newer task queued by that edit writes its matches.
+        await session.rollback()
+        return ScoringOutcome(len(missions), 0)
     written = await upsert_matches(session, pairs, ALGORITHM_VERSION, _now(), settings.review_score_drift)
     await prune_beyond_limit(session, [m_inputs[j].id for j in entering], settings.match_store_limit)
-    await _mark_scored(session, [profile])
     await session.commit()
     return ScoringOutcome(len(missions), written)
 
