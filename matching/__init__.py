@@ -1,8 +1,9 @@
 """ctomatch matching: the pure scoring engine (numpy/scipy/scikit-learn arrays in, arrays out; no I/O).
 
 The service turns database rows into `ProfileInput` / `MissionInput`, encodes the pool once
-(`encode_profiles`), and calls `score_mission_against_pool` or `top_matches`; `explain_pair` turns a
-scored pair into reasons a person can check.
+(`encode_profiles`, then keeps it current with `replace_profiles`), and calls
+`score_mission_against_pool` or `top_matches`; `explain_pair` turns a scored pair into reasons a
+person can check.
 """
 
 from matching.engine import (
@@ -26,7 +27,15 @@ from matching.inputs import (
     Weights,
     labels_from_taxonomy,
 )
-from matching.pool import MissionBatch, ProfilePool, encode_missions, encode_profiles
+from matching.pool import (
+    MissionBatch,
+    ProfilePool,
+    concat_pools,
+    encode_missions,
+    encode_profiles,
+    replace_profiles,
+    splice_index,
+)
 
 __all__ = [
     "ALGORITHM_VERSION",
@@ -48,11 +57,14 @@ __all__ = [
     "Vocabulary",
     "Weights",
     "budget_warning",
+    "concat_pools",
     "encode_missions",
     "encode_profiles",
     "explain_pair",
     "labels_from_taxonomy",
+    "replace_profiles",
     "score_mission_against_pool",
     "skill_gaps",
+    "splice_index",
     "top_matches",
 ]

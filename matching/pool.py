@@ -3,14 +3,17 @@
 Encoding is done once (when the pool is loaded or a profile changes); scoring then never touches Python
 objects. Profile ids travel with the arrays so results map back to rows. Codes are stateless (cities are
 hashed, texts go through a HashingVectorizer), so a profile encodes the same whoever else is in the pool
-and a mission can be encoded without seeing the pool.
+and a mission can be encoded without seeing the pool. That is also what lets a pool be kept up to date
+by splicing (`replace_profiles`, `concat_pools`): only the profiles that changed are encoded, and the
+result equals, array for array, the pool encoded from scratch.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +35,8 @@ from matching.text import mission_text, profile_text, vectorise_texts
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]
+A = TypeVar("A", bound=npt.NDArray[Any])
+S = TypeVar("S", bound=np.generic)
 
 NO_PROFILE_CITY = 0
 NO_MISSION_CITY = -1
@@ -251,6 +256,217 @@ def encode_profiles(profiles: Sequence[ProfileInput], vocab: Vocabulary, grid: R
         vocab=vocab,
         grid=grid,
     )
+
+
+def concat_pools(pools: Sequence[ProfilePool]) -> ProfilePool:
+    """The rows of `pools`, one pool after the other (ids must stay unique; same vocabulary and grid)."""
+    if not pools:
+        raise ValueError("concat_pools needs at least one pool (it takes the vocabulary and grid from it)")
+    stacked = _gather(pools, None)
+    if np.unique(stacked.ids).shape[0] != len(stacked):
+        raise ValueError("profile ids must be unique within a pool")
+    return stacked
+
+
+def splice_index(ids: I64, changed_ids: I64, drop_ids: I64) -> I64:
+    """Rows of (`ids` followed by `changed_ids`) that make the spliced pool, in id order.
+
+    A row of `ids` is kept unless its id is dropped or comes again in `changed_ids` (the new row
+    replaces it); every changed row is taken. Shared by `replace_profiles` and callers that keep
+    a list aligned with the pool (index into `old_list + changed_list`).
+    """
+    if np.unique(changed_ids).shape[0] != changed_ids.shape[0]:
+        raise ValueError("changed profile ids must be unique")
+    if np.intersect1d(changed_ids, drop_ids).shape[0]:
+        raise ValueError("a profile cannot be both changed and dropped")
+    kept = np.flatnonzero(~np.isin(ids, np.concatenate((changed_ids, drop_ids))))
+    rows = np.concatenate((kept, ids.shape[0] + np.arange(changed_ids.shape[0], dtype=np.int64)))
+    order = np.argsort(np.concatenate((ids[kept], changed_ids)), kind="stable")
+    return rows[order].astype(np.int64, copy=False)
+
+
+def replace_profiles(pool: ProfilePool, changed: ProfilePool, drop_ids: Iterable[int] = ()) -> ProfilePool:
+    """`pool` with the rows of `changed` put in (replacing rows with the same id, or added) and the
+    rows of `drop_ids` taken out (ids not in the pool are ignored); ordered by id.
+
+    Nothing is re-encoded: rows are gathered, so the result equals `encode_profiles` of the final
+    profiles (sorted by id) array for array. The text matrices are spliced rather than rebuilt (CSR:
+    runs of rows copied; CSC: the posting lists edited in place of a whole conversion), which is what
+    makes a refresh after a few edits cheap at 100,000 profiles.
+    """
+    drop = np.fromiter(drop_ids, dtype=np.int64)
+    index = splice_index(pool.ids, changed.ids, drop)
+    gathered = _gather_rows((pool, changed), index)
+    n_old = len(pool)
+    text = _splice_csr(pool.text, changed.text, index)
+    # Where each row of (pool, changed) lands; -1: left out.
+    position = np.full(n_old + len(changed), -1, dtype=np.int64)
+    position[index] = np.arange(index.shape[0], dtype=np.int64)
+    kept = position[:n_old][position[:n_old] >= 0]
+    if np.all(kept[1:] > kept[:-1]):  # kept rows keep their order: splice the posting lists
+        by_feature = _splice_csc(pool.text_by_feature, pool.text, changed.text_by_feature, position)
+    else:
+        by_feature = _csc(text)
+    return ProfilePool(**gathered, text=text, text_by_feature=by_feature)
+
+
+def _splice_csr(old: sparse.csr_array, new: sparse.csr_array, index: I64) -> sparse.csr_array:
+    """Rows `index` of (old stacked on new), copied as runs of consecutive rows (one copy, no stacking)."""
+    n_old = old.shape[0]
+    lengths = np.concatenate((np.diff(old.indptr), np.diff(new.indptr)))[index]
+    indptr = np.zeros(index.shape[0] + 1, dtype=old.indptr.dtype)
+    np.cumsum(lengths, out=indptr[1:])
+    cuts = np.flatnonzero((np.diff(index) != 1) | (index[1:] == n_old)) + 1
+    data, indices = [old.data[:0]], [old.indices[:0]]
+    for start, end in zip(
+        np.concatenate(([0], cuts)).tolist(), np.concatenate((cuts, [index.shape[0]])).tolist(), strict=True
+    ):
+        if start == end:
+            continue
+        first, last = int(index[start]), int(index[end - 1]) + 1
+        source, offset = (old, 0) if first < n_old else (new, n_old)
+        lo, hi = source.indptr[first - offset], source.indptr[last - offset]
+        data.append(source.data[lo:hi])
+        indices.append(source.indices[lo:hi].astype(old.indices.dtype, copy=False))
+    return sparse.csr_array(
+        (np.concatenate(data), np.concatenate(indices), indptr), shape=(index.shape[0], old.shape[1])
+    )
+
+
+def _splice_csc(
+    old: sparse.csc_array, old_rows: sparse.csr_array, new: sparse.csc_array, position: I64
+) -> sparse.csc_array:
+    """The CSC copy of the spliced matrix, edited from the old one rather than converted anew: the
+    entries of the rows left out are deleted, the new rows' entries inserted at their place in each
+    posting list, row numbers moved when rows before them came or went.
+
+    `position[r]` is the output row of row r of (old stacked on new), -1 when left out; kept old rows
+    must keep their order, so "the entries of kept rows landing before row q" are those of old rows
+    below a threshold and every place is found by binary search in the old lists.
+    """
+    n_old, n_features = old.shape
+    n_out = int(np.count_nonzero(position >= 0))
+    rows_dtype = old.indices.dtype
+    old_position = position[:n_old]
+    # Entries of the old rows left out, found through the CSR copy (few rows, few entries).
+    removed = np.flatnonzero(old_position < 0)
+    gone = old_rows[removed]
+    gone_features = gone.indices.astype(np.int64)
+    delete_at = np.sort(
+        _column_search(old.indptr, old.indices, gone_features, np.repeat(removed, np.diff(gone.indptr)))
+    )
+    # The new rows' entries in (feature, row) order; each goes before the first old entry of its
+    # feature whose row is the first kept row landing after it (or any later row).
+    new_features = np.searchsorted(new.indptr, np.arange(new.indices.shape[0]), side="right") - 1
+    new_rows = position[n_old + new.indices.astype(np.int64)]
+    order = np.lexsort((new_rows, new_features))
+    new_features, new_rows = new_features[order], new_rows[order]
+    kept = np.flatnonzero(old_position >= 0)
+    threshold = np.append(kept, n_old)[np.searchsorted(old_position[kept], new_rows)]
+    insert_at = _column_search(old.indptr, old.indices, new_features, threshold)
+    rows = old.indices
+    if not np.array_equal(old_position[kept], kept):  # rows before some kept rows came or went
+        rows = np.take(old_position.astype(rows_dtype), rows)  # gathered from a small table, in its dtype
+    indptr = old.indptr.astype(np.int64)
+    indptr[1:] += np.cumsum(
+        np.bincount(new_features, minlength=n_features) - np.bincount(gone_features, minlength=n_features)
+    )
+    return sparse.csc_array(
+        (
+            _edited(old.data, delete_at, insert_at, new.data[order]),
+            _edited(rows, delete_at, insert_at, new_rows.astype(rows_dtype)),
+            indptr.astype(old.indptr.dtype),
+        ),
+        shape=(n_out, n_features),
+    )
+
+
+LOOP_EDITS = 4_096
+"""Up to this many deletions + insertions, `_edited` copies the runs between them one by one (one pass
+over the array); beyond, whole-array masks are cheaper than the Python loop."""
+
+
+def _edited(
+    values: npt.NDArray[S], delete_at: I64, insert_at: I64, inserted: npt.NDArray[S]
+) -> npt.NDArray[S]:
+    """`values` without the positions `delete_at` (sorted, unique) and with `inserted[i]` placed before
+    the old position `insert_at[i]` (non-decreasing; ties keep their order)."""
+    if delete_at.shape[0] + insert_at.shape[0] > LOOP_EDITS:
+        keep = np.ones(values.shape[0], dtype=np.bool_)
+        keep[delete_at] = False
+        return np.insert(values[keep], insert_at - np.searchsorted(delete_at, insert_at), inserted)
+    out = np.empty(values.shape[0] - delete_at.shape[0] + insert_at.shape[0], dtype=values.dtype)
+    at = np.concatenate((insert_at, delete_at)).tolist()
+    n_insert = insert_at.shape[0]
+    # By position; at one position the insertions (in their order) come before the deletion.
+    events = np.lexsort((np.arange(len(at)), np.arange(len(at)) >= n_insert, at)).tolist()
+    source = target = 0
+    for event in events:
+        place = at[event]
+        if place > source:
+            out[target : target + place - source] = values[source:place]
+            target += place - source
+            source = place
+        if event < n_insert:
+            out[target] = inserted[event]
+            target += 1
+        else:
+            source += 1
+    out[target:] = values[source:]
+    return out
+
+
+def _column_search(indptr: I64, rows: I64, features: I64, targets: I64) -> I64:
+    """For each (feature, target row): the first position in that feature's sorted row list whose row is
+    >= target (a vectorised binary search over every pair at once)."""
+    lo = indptr[features].astype(np.int64)
+    hi = indptr[features + 1].astype(np.int64)
+    active = np.flatnonzero(lo < hi)
+    while active.shape[0]:
+        mid = (lo[active] + hi[active]) // 2
+        right = rows[mid] < targets[active]
+        lo[active[right]] = mid[right] + 1
+        hi[active[~right]] = mid[~right]
+        active = active[lo[active] < hi[active]]
+    return lo
+
+
+def _gather(parts: Sequence[ProfilePool], index: I64 | None) -> ProfilePool:
+    """Rows `index` (all when None) of the pools stacked one after the other."""
+    text = sparse.vstack([p.text for p in parts], format="csr", dtype=np.float32)
+    text = sparse.csr_array(text if index is None else text[index])
+    return ProfilePool(**_gather_rows(parts, index), text=text, text_by_feature=_csc(text))
+
+
+def _gather_rows(parts: Sequence[ProfilePool], index: I64 | None) -> dict[str, Any]:
+    """Every ProfilePool field but the text matrices, for rows `index` of the stacked pools."""
+    first = parts[0]
+    for part in parts[1:]:
+        if part.vocab != first.vocab or part.grid != first.grid:
+            raise ValueError("pools encoded with different vocabularies or grids cannot be combined")
+
+    def rows(arrays: Sequence[A], axis: int = 0) -> A:
+        stacked = np.concatenate(arrays, axis=axis)
+        return cast(A, stacked if index is None else np.take(stacked, index, axis=axis))
+
+    term_parts = [p.terms for p in parts]
+    terms = ProfileTerms(
+        **{  # tables are (keys, n): the profile axis is the last one
+            f.name: rows([getattr(t, f.name) for t in term_parts], axis=getattr(first.terms, f.name).ndim - 1)
+            for f in fields(ProfileTerms)
+        }
+    )
+    # Every per-profile array, by field, so a field added to ProfilePool is carried along.
+    gathered: dict[str, Any] = {
+        f.name: rows([getattr(p, f.name) for p in parts])
+        for f in fields(ProfilePool)
+        if f.name not in _NOT_ROWS
+    }
+    return {**gathered, "terms": terms, "vocab": first.vocab, "grid": first.grid}
+
+
+_NOT_ROWS = frozenset({"text", "text_by_feature", "terms", "vocab", "grid"})
+"""ProfilePool fields that are not one plain array row per profile (combined on their own)."""
 
 
 def encode_missions(missions: Sequence[MissionInput], vocab: Vocabulary, grid: RateGrid) -> MissionBatch:
