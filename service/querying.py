@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, ScalarSelect, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -51,3 +51,22 @@ async def fetch_page(
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = (await session.scalars(query.limit(page.limit).offset(page.offset))).unique().all()
     return rows, int(total or 0)
+
+
+def count_of(query: Select[Any]) -> ScalarSelect[int]:
+    """The number of rows of `query`, to select beside a page of it: one round trip for both.
+
+    Never correlated with the enclosing query, even when both read the same tables.
+    """
+    return _counting(query).correlate(None).scalar_subquery()
+
+
+def _counting(query: Select[Any]) -> Select[int]:
+    return select(func.count()).select_from(query.order_by(None).subquery())
+
+
+async def page_total(session: AsyncSession, rows: Sequence[Row[Any]], query: Select[Any]) -> int:
+    """The `total` column of a page selected with `count_of(query)`; counted apart past the last page."""
+    if rows:
+        return int(rows[0].total)
+    return int(await session.scalar(_counting(query)) or 0)

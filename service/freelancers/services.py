@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, Integer, Row, Select, exists, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -37,9 +37,10 @@ from service.freelancers.schemas import (
 )
 from service.market.services import band_for_years
 from service.pagination import PageParams
-from service.querying import apply_sort, check_range, fetch_page
+from service.querying import apply_sort, check_range, count_of, page_total
 from service.reference.services import check_taxonomy_ids, list_rate_bands
 from service.revisions import lock_for_write
+from service.scoring.adapters import grid_from_rows
 from service.scoring.queue import ScoringQueue
 
 #: A company sees a freelancer's contact data once it has accepted a proposal of that freelancer
@@ -222,12 +223,12 @@ async def read_profile_for(
     raise Forbidden("a freelancer may read only their own profile")
 
 
-def _filtered_query(filters: FreelancerFilters, bands: Sequence[RateBand]) -> Select[FreelancerProfile]:
-    query = select(FreelancerProfile)
+def _filter_clauses(filters: FreelancerFilters, bands: Sequence[RateBand]) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
     if filters.active is not None:
-        query = query.where(FreelancerProfile.active.is_(filters.active))
+        where.append(FreelancerProfile.active.is_(filters.active))
     for competence_id in filters.competences:
-        query = query.where(
+        where.append(
             exists().where(
                 ProfileCompetence.profile_id == FreelancerProfile.id,
                 ProfileCompetence.competence_id == competence_id,
@@ -237,24 +238,79 @@ def _filtered_query(filters: FreelancerFilters, bands: Sequence[RateBand]) -> Se
         band = next((b for b in bands if b.id == filters.band), None)
         if band is None:
             raise InvalidInput([FieldError("query.band", f"unknown experience band '{filters.band}'")])
-        query = query.where(FreelancerProfile.years_experience >= band.min_years)
+        where.append(FreelancerProfile.years_experience >= band.min_years)
         if band.max_years is not None:
-            query = query.where(FreelancerProfile.years_experience < band.max_years)
+            where.append(FreelancerProfile.years_experience < band.max_years)
     check_range(filters.tjm_min, filters.tjm_max)
     if filters.tjm_min is not None:
-        query = query.where(FreelancerProfile.tjm >= filters.tjm_min)
+        where.append(FreelancerProfile.tjm >= filters.tjm_min)
     if filters.tjm_max is not None:
-        query = query.where(FreelancerProfile.tjm <= filters.tjm_max)
+        where.append(FreelancerProfile.tjm <= filters.tjm_max)
     if filters.remote is not None:
-        query = query.where(FreelancerProfile.remote_preference == filters.remote)
+        where.append(FreelancerProfile.remote_preference == filters.remote)
     if filters.available_by is not None:
-        query = query.where(FreelancerProfile.available_from <= filters.available_by)
-    return apply_sort(query, filters.sort, SORT_KEYS, FreelancerProfile.id)
+        where.append(FreelancerProfile.available_from <= filters.available_by)
+    return where
+
+
+#: The profile columns both views show; the private view adds `_PRIVATE_COLUMNS`.
+_LISTED_COLUMNS = (
+    FreelancerProfile.id,
+    FreelancerProfile.full_name,
+    FreelancerProfile.headline,
+    FreelancerProfile.summary,
+    FreelancerProfile.years_experience,
+    FreelancerProfile.tjm,
+    FreelancerProfile.available_from,
+    FreelancerProfile.days_per_week,
+    FreelancerProfile.remote_preference,
+    FreelancerProfile.location,
+    FreelancerProfile.orientation,
+    FreelancerProfile.sectors,
+    FreelancerProfile.certifications,
+    FreelancerProfile.stack,
+    FreelancerProfile.past_roles,
+    FreelancerProfile.references,
+    FreelancerProfile.active,
+    FreelancerProfile.revision,
+    FreelancerProfile.created_at,
+    FreelancerProfile.updated_at,
+)
+_PRIVATE_COLUMNS = (Account.email, FreelancerProfile.phone, FreelancerProfile.linkedin_url)
+
+
+async def _child_lists(
+    session: AsyncSession, profile_ids: Sequence[int]
+) -> tuple[dict[int, list[CompetenceLevel]], dict[int, list[str]]]:
+    """The competences and CTO missions of these profiles, in one query, each list sorted by id."""
+    competences: dict[int, list[CompetenceLevel]] = {i: [] for i in profile_ids}
+    cto_missions: dict[int, list[str]] = {i: [] for i in profile_ids}
+    if not profile_ids:
+        return competences, cto_missions
+    query = union_all(
+        select(ProfileCompetence.profile_id, ProfileCompetence.competence_id, ProfileCompetence.level).where(
+            ProfileCompetence.profile_id.in_(profile_ids)
+        ),
+        select(ProfileCtoMission.profile_id, ProfileCtoMission.cto_mission_id, literal(None, Integer)).where(
+            ProfileCtoMission.profile_id.in_(profile_ids)
+        ),
+    )
+    for profile_id, item_id, level in await session.execute(query):
+        if level is None:
+            cto_missions[profile_id].append(item_id)
+        else:
+            competences[profile_id].append(CompetenceLevel(item_id, level))
+    for items in competences.values():
+        items.sort(key=lambda c: c.id)
+    for ids in cto_missions.values():
+        ids.sort()
+    return competences, cto_missions
 
 
 async def list_profiles_for(
     session: AsyncSession, actor: Actor, filters: FreelancerFilters, page: PageParams
 ) -> tuple[list[FreelancerPublic | FreelancerPrivate], int]:
+    """One query for the page (its columns only, the total beside them), one for its child lists."""
     if actor.role is Role.FREELANCER:
         raise Forbidden("freelancers cannot browse other profiles")
     if actor.role is Role.COMPANY and filters.active is not True:
@@ -264,9 +320,34 @@ async def list_profiles_for(
         if errors:
             raise InvalidInput(errors)
     bands = await list_rate_bands(session)
-    rows, total = await fetch_page(session, _filtered_query(filters, bands), page)
-    convert = to_private if actor.is_operator else to_public
-    return [convert(p, bands) for p in rows], total
+    ids = select(FreelancerProfile.id).where(*_filter_clauses(filters, bands))
+    page_ids = (
+        apply_sort(ids, filters.sort, SORT_KEYS, FreelancerProfile.id)
+        .limit(page.limit)
+        .offset(page.offset)
+        .subquery()
+    )
+    columns = (*_LISTED_COLUMNS, *_PRIVATE_COLUMNS) if actor.is_operator else _LISTED_COLUMNS
+    query = (
+        select(*columns, count_of(ids).label("total"))
+        .select_from(FreelancerProfile)
+        .join(page_ids, page_ids.c.id == FreelancerProfile.id)
+    )
+    if actor.is_operator:
+        query = query.join(Account, FreelancerProfile.account_id == Account.id)
+    ordered: Select[Any] = apply_sort(query, filters.sort, SORT_KEYS, FreelancerProfile.id)
+    rows: Sequence[Row[Any]] = (await session.execute(ordered)).all()
+    total = await page_total(session, rows, ids)
+    competences, cto_missions = await _child_lists(session, [row.id for row in rows])
+    grid = grid_from_rows(bands)
+    items: list[FreelancerPublic | FreelancerPrivate] = []
+    for row in rows:
+        lists = competences[row.id], cto_missions[row.id], grid.band_for_years(row.years_experience).id
+        if actor.is_operator:
+            items.append(_private_view(row, *lists, email=row.email))
+        else:
+            items.append(_public_view(row, *lists))
+    return items, total
 
 
 async def update_profile(
@@ -348,9 +429,41 @@ def _band_id(profile: FreelancerProfile, bands: Sequence[RateBand]) -> str:
     return band_for_years(bands, profile.years_experience).id
 
 
+#: A stored profile, or a row of its listed columns: both name the fields alike.
+ProfileFields = FreelancerProfile | Row[Any]
+
+
+def _competences_of(profile: FreelancerProfile) -> list[CompetenceLevel]:
+    return [
+        CompetenceLevel(c.competence_id, c.level)
+        for c in sorted(profile.competences, key=lambda c: c.competence_id)
+    ]
+
+
 def to_public(profile: FreelancerProfile, bands: Sequence[RateBand]) -> FreelancerPublic:
+    return _public_view(
+        profile,
+        _competences_of(profile),
+        sorted(m.cto_mission_id for m in profile.cto_missions),
+        _band_id(profile, bands),
+    )
+
+
+def to_private(profile: FreelancerProfile, bands: Sequence[RateBand]) -> FreelancerPrivate:
+    return _private_view(
+        profile,
+        _competences_of(profile),
+        sorted(m.cto_mission_id for m in profile.cto_missions),
+        _band_id(profile, bands),
+        profile.account.email,
+    )
+
+
+def _public_view(
+    profile: ProfileFields, competences: list[CompetenceLevel], cto_missions: list[str], band_id: str
+) -> FreelancerPublic:
     return FreelancerPublic(
-        **_shared_fields(profile, bands),
+        **_shared_fields(profile, competences, cto_missions, band_id),
         references=[
             msgspec.convert({k: v for k, v in r.items() if k != "contact"}, PublicReference)
             for r in profile.references
@@ -358,35 +471,40 @@ def to_public(profile: FreelancerProfile, bands: Sequence[RateBand]) -> Freelanc
     )
 
 
-def to_private(profile: FreelancerProfile, bands: Sequence[RateBand]) -> FreelancerPrivate:
+def _private_view(
+    profile: ProfileFields,
+    competences: list[CompetenceLevel],
+    cto_missions: list[str],
+    band_id: str,
+    email: str,
+) -> FreelancerPrivate:
     return FreelancerPrivate(
-        **_shared_fields(profile, bands),
+        **_shared_fields(profile, competences, cto_missions, band_id),
         references=[msgspec.convert(r, Reference) for r in profile.references],
-        email=profile.account.email,
+        email=email,
         phone=profile.phone,
         linkedin_url=profile.linkedin_url,
     )
 
 
-def _shared_fields(profile: FreelancerProfile, bands: Sequence[RateBand]) -> dict[str, Any]:
+def _shared_fields(
+    profile: ProfileFields, competences: list[CompetenceLevel], cto_missions: list[str], band_id: str
+) -> dict[str, Any]:
     return {
         "id": profile.id,
         "full_name": profile.full_name,
         "headline": profile.headline,
         "summary": profile.summary,
         "years_experience": profile.years_experience,
-        "experience_band": _band_id(profile, bands),
+        "experience_band": band_id,
         "tjm": profile.tjm,
         "available_from": profile.available_from,
         "days_per_week": profile.days_per_week,
         "remote_preference": profile.remote_preference,
         "location": profile.location,
         "orientation": profile.orientation,
-        "competences": [
-            CompetenceLevel(c.competence_id, c.level)
-            for c in sorted(profile.competences, key=lambda c: c.competence_id)
-        ],
-        "cto_missions": sorted(m.cto_mission_id for m in profile.cto_missions),
+        "competences": competences,
+        "cto_missions": cto_missions,
         "sectors": list(profile.sectors),
         "certifications": [msgspec.convert(c, Certification) for c in profile.certifications],
         "stack": list(profile.stack),

@@ -1,14 +1,25 @@
-"""Read the taxonomy and the rate grid, let operators update a band, check ids against the taxonomy."""
+"""Read the taxonomy and the rate grid, let operators update a band, check ids against the taxonomy.
+
+Nearly every request reads the rate grid (a profile's band, a mission's budget warning, the market
+check) and it changes a few times a year, so each process keeps the last grid it read, per database.
+Before each use one aggregate query checks that it is still current: the number of bands and the
+newest `updated_at`, which `update_rate_band` moves strictly forward. A band changed through this
+process or through another one is therefore seen by the next request of every process.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import RateBand, TaxonomyItem
+from models.base import utcnow
 from models.enums import TaxonomyKind
 from service.errors import FieldError, InvalidInput, NotFound
 from service.reference.schemas import RateBandUpdate
@@ -21,8 +32,56 @@ async def list_taxonomy(session: AsyncSession, kind: TaxonomyKind | None = None)
     return (await session.scalars(query)).all()
 
 
+#: What identifies a state of the grid: (number of bands, newest updated_at).
+GridRevision = tuple[int, datetime | None]
+
+#: Per database URL: the revision last read and the bands as read then.
+_grids: dict[str, tuple[GridRevision, tuple[RateBand, ...]]] = {}
+
+
+def _database_key(session: AsyncSession) -> str:
+    return str(session.get_bind().engine.url)
+
+
+async def grid_revision(session: AsyncSession) -> GridRevision:
+    row = (await session.execute(select(*grid_revision_columns()))).one()
+    return int(row[0]), row[1]
+
+
+@cache
+def grid_revision_columns() -> tuple[ScalarSelect[Any], ScalarSelect[Any]]:
+    """The grid's revision as two columns a request can select beside its own (no round trip of its own)."""
+    return (
+        select(func.count()).select_from(RateBand).correlate(None).scalar_subquery(),
+        select(func.max(RateBand.updated_at)).correlate(None).scalar_subquery(),
+    )
+
+
 async def list_rate_bands(session: AsyncSession) -> Sequence[RateBand]:
-    return (await session.scalars(select(RateBand).order_by(RateBand.position))).all()
+    """The grid's bands in order, from this process's copy when the database still holds that revision.
+
+    The bands are transient copies shared by every caller of the process: read them, never change them
+    (`get_rate_band` gives the stored row to update).
+    """
+    return await rate_bands_at(session, await grid_revision(session))
+
+
+async def rate_bands_at(session: AsyncSession, revision: GridRevision) -> Sequence[RateBand]:
+    """`list_rate_bands` for a revision the caller already read (see `grid_revision_columns`)."""
+    key = _database_key(session)
+    cached = _grids.get(key)
+    if cached is not None and cached[0] == revision:
+        return cached[1]
+    rows = await session.execute(select(*RateBand.__table__.c).order_by(RateBand.position))
+    bands = tuple(RateBand(**row._mapping) for row in rows)
+    # Keyed by what was read, so a change between the revision's query and this one is reloaded next time.
+    _grids[key] = ((len(bands), max((b.updated_at for b in bands), default=None)), bands)
+    return bands
+
+
+def forget_rate_grid(session: AsyncSession) -> None:
+    """Drop this process's copy of the grid of the session's database (the next read loads it)."""
+    _grids.pop(_database_key(session), None)
 
 
 async def get_rate_band(session: AsyncSession, band_id: str) -> RateBand:
@@ -51,7 +110,12 @@ async def update_rate_band(
     band.tjm_low, band.tjm_high, band.tjm_ceiling = low, high, ceiling
     if data.note is not msgspec.UNSET:
         band.note = data.note
+    # The grid's revision is its newest updated_at: moved strictly forward, even if this host's clock
+    # is behind the one that wrote the last change, so every process sees this change.
+    newest = await session.scalar(select(func.max(RateBand.updated_at)))
+    band.updated_at = utcnow() if newest is None else max(utcnow(), newest + timedelta(microseconds=1))
     await session.commit()
+    forget_rate_grid(session)
     return band, rates_moved
 
 

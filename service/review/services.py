@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Company, FreelancerProfile, Match, MatchDecision, Mission, RateBand
@@ -19,6 +20,7 @@ from service.auth.actor import Actor
 from service.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, PreconditionRequired
 from service.notifications.outbox import add_notifications
 from service.pagination import PageParams
+from service.querying import page_total
 from service.review.schemas import DecisionIn, DecisionOut, MatchDetail, ReviewItem
 from service.review.transitions import (
     PROPOSED_STATUSES,
@@ -28,7 +30,7 @@ from service.review.transitions import (
     next_status,
 )
 from service.revisions import parse_if_match
-from service.scoring.matches import match_out
+from service.scoring.matches import listed_match_out, listed_matches, match_out
 from service.scoring.queue import ScoringQueue
 
 
@@ -184,14 +186,21 @@ def _position() -> ColumnElement[str]:
     )
 
 
-async def review_queue(
-    session: AsyncSession, filters: QueueFilters, page: PageParams
-) -> tuple[list[ReviewItem], int]:
-    """Pending (or the asked statuses') non-excluded matches: flagged first, then by score, then age."""
-    band_join = and_(
+def _band_join() -> ColumnElement[bool]:
+    """The freelancer's experience band: min_years <= years < max_years (the last band is open-ended)."""
+    return and_(
         FreelancerProfile.years_experience >= RateBand.min_years,
         or_(RateBand.max_years.is_(None), FreelancerProfile.years_experience < RateBand.max_years),
     )
+
+
+def _queue_ids(filters: QueueFilters) -> Select[Any]:
+    """The ids of the matches in the queue, joined only to what the filters read.
+
+    Without a band or position filter no profile or band is joined: every profile falls in exactly
+    one band (the grid starts at 0 years, its bands are contiguous and the last one is open-ended,
+    which the engine's `RateGrid` checks), so the join would neither drop nor repeat a match.
+    """
     where: list[ColumnElement[bool]] = [Match.excluded.is_(False), Match.score >= filters.min_score]
     if filters.flagged_only:
         where.append(Match.needs_review.is_(True))
@@ -199,37 +208,67 @@ async def review_queue(
         where.append(or_(Match.status.in_(filters.statuses), Match.needs_review.is_(True)))
     if filters.mission_id is not None:
         where.append(Match.mission_id == filters.mission_id)
+    query = select(Match.id).select_from(Match)
     if filters.company_id is not None:
+        query = query.join(Mission, Match.mission_id == Mission.id)
         where.append(Mission.company_id == filters.company_id)
-    if filters.band is not None:
-        where.append(RateBand.id == filters.band)
-    if filters.tjm_position is not None:
-        where.append(_position() == filters.tjm_position)
-    base = (
-        select(Match, Mission, Company, FreelancerProfile, RateBand.id, _position())
-        .join(Mission, Match.mission_id == Mission.id)
-        .join(Company, Mission.company_id == Company.id)
-        .join(FreelancerProfile, Match.freelancer_id == FreelancerProfile.id)
-        .join(RateBand, band_join)
-        .where(*where)
-    )
-    total = await session.scalar(select(func.count()).select_from(base.subquery()))
-    rows = await session.execute(
-        base.order_by(Match.needs_review.desc(), Match.score.desc(), Match.created_at, Match.id)
+    if filters.band is not None or filters.tjm_position is not None:
+        query = query.join(FreelancerProfile, Match.freelancer_id == FreelancerProfile.id).join(
+            RateBand, _band_join()
+        )
+        if filters.band is not None:
+            where.append(RateBand.id == filters.band)
+        if filters.tjm_position is not None:
+            where.append(_position() == filters.tjm_position)
+    return query.where(*where)
+
+
+#: Flagged first, then by score, then age.
+QUEUE_ORDER = (Match.needs_review.desc(), Match.score.desc(), Match.created_at, Match.id)
+
+
+async def review_queue(
+    session: AsyncSession, filters: QueueFilters, page: PageParams
+) -> tuple[list[ReviewItem], int]:
+    """Pending (or the asked statuses') non-excluded matches: flagged first, then by score, then age.
+
+    One query: the page is chosen on the matches alone, counting them in the same pass (a window
+    count), then only its rows are joined to what they show (a second query only past the last page).
+    """
+    ids = _queue_ids(filters)
+    page_ids = (
+        ids.add_columns(func.count().over().label("total"))
+        .order_by(*QUEUE_ORDER)
         .limit(page.limit)
         .offset(page.offset)
+        .subquery()
     )
+    query = (
+        listed_matches(
+            Match.needs_review,
+            Match.score_at_decision,
+            Match.created_at,
+            RateBand.id.label("experience_band"),
+            _position().label("tjm_position"),
+            page_ids.c.total,
+        )
+        .join(page_ids, page_ids.c.id == Match.id)
+        .join(RateBand, _band_join())
+        .order_by(*QUEUE_ORDER)
+    )
+    rows = (await session.execute(query)).all()
+    total = await page_total(session, rows, ids)
     items = [
         ReviewItem(
-            match=match_out(m, mi, c, p),
-            version=m.version,
-            needs_review=m.needs_review,
-            score_at_decision=m.score_at_decision,
-            experience_band=band_id,
-            tjm_position=position,
-            created_at=m.created_at,
-            allowed_actions=actions_for(Role.OPERATOR, m.status),
+            match=listed_match_out(row),
+            version=row.version,
+            needs_review=row.needs_review,
+            score_at_decision=row.score_at_decision,
+            experience_band=row.experience_band,
+            tjm_position=row.tjm_position,
+            created_at=row.created_at,
+            allowed_actions=actions_for(Role.OPERATOR, row.status),
         )
-        for m, mi, c, p, band_id, position in rows
+        for row in rows
     ]
-    return items, int(total or 0)
+    return items, total

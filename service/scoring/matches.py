@@ -1,31 +1,67 @@
-"""Reading stored matches: a mission's candidates (its company, operators), a freelancer's missions."""
+"""Reading stored matches: a mission's candidates (its company, operators), a freelancer's missions.
+
+A list is one query: the columns the page shows (not ORM graphs of missions, companies and profiles
+with their child lists), with the total as an uncorrelated scalar subquery beside them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from matching import ALGORITHM_VERSION
-from models import Company, FreelancerProfile, Match, Mission
+from models import Company, FreelancerProfile, Match, Mission, RateBand
 from models.enums import Role
 from service.auth.actor import Actor
 from service.errors import Forbidden, NotFound
-from service.freelancers.services import get_profile
-from service.missions.services import budget_warning, get_mission
-from service.reference.services import list_rate_bands
+from service.missions.services import budget_warning
+from service.querying import count_of
+from service.reference.services import grid_revision_columns, rate_bands_at
 from service.review.transitions import PROPOSED_STATUSES
 from service.scoring.schemas import MatchList, MatchOut, SkillGapsOut
 
+#: What a listed match shows, labelled as the fields of `MatchOut`.
+MATCH_COLUMNS = (
+    Match.id,
+    Match.mission_id,
+    Mission.title.label("mission_title"),
+    Company.name.label("company_name"),
+    Match.freelancer_id,
+    FreelancerProfile.full_name.label("freelancer_name"),
+    FreelancerProfile.headline.label("freelancer_headline"),
+    Match.score,
+    Match.factors,
+    Match.reasons,
+    Match.skill_gaps,
+    Match.excluded,
+    Match.exclusion_reason,
+    Match.status,
+    Match.version,
+    Match.algorithm_version,
+    Match.scored_at,
+)
 
-def _joined() -> Select[Match, Mission, Company, FreelancerProfile]:
+
+def listed_matches(*extra: ColumnElement[Any] | InstrumentedAttribute[Any]) -> Select[Any]:
+    """`MATCH_COLUMNS` (and `extra`) of matches joined to their mission, company and profile."""
     return (
-        select(Match, Mission, Company, FreelancerProfile)
+        select(*MATCH_COLUMNS, *extra)
+        .select_from(Match)
         .join(Mission, Match.mission_id == Mission.id)
         .join(Company, Mission.company_id == Company.id)
         .join(FreelancerProfile, Match.freelancer_id == FreelancerProfile.id)
+    )
+
+
+def _skill_gaps(stored: dict[str, Any]) -> SkillGapsOut:
+    return msgspec.convert(
+        {"missing_required": [], "missing_nice": [], "partial_required": [], **stored}, SkillGapsOut
     )
 
 
@@ -41,10 +77,7 @@ def match_out(match: Match, mission: Mission, company: Company, profile: Freelan
         score=match.score,
         factors=dict(match.factors),
         reasons=list(match.reasons),
-        skill_gaps=msgspec.convert(
-            {"missing_required": [], "missing_nice": [], "partial_required": [], **match.skill_gaps},
-            SkillGapsOut,
-        ),
+        skill_gaps=_skill_gaps(match.skill_gaps),
         excluded=match.excluded,
         exclusion_reason=match.exclusion_reason,
         status=match.status,
@@ -54,23 +87,100 @@ def match_out(match: Match, mission: Mission, company: Company, profile: Freelan
     )
 
 
-async def _page(
-    session: AsyncSession, where: Sequence[ColumnElement[bool]], limit: int
-) -> tuple[list[MatchOut], int]:
-    total = await session.scalar(select(func.count()).select_from(Match).join(Mission).where(*where))
-    rows = await session.execute(_joined().where(*where).order_by(Match.score.desc(), Match.id).limit(limit))
-    return [match_out(m, mi, c, p) for m, mi, c, p in rows], int(total or 0)
+def listed_match_out(row: Row[Any]) -> MatchOut:
+    """The same shape as `match_out`, from a row of `listed_matches()`."""
+    return MatchOut(
+        id=row.id,
+        mission_id=row.mission_id,
+        mission_title=row.mission_title,
+        company_name=row.company_name,
+        freelancer_id=row.freelancer_id,
+        freelancer_name=row.freelancer_name,
+        freelancer_headline=row.freelancer_headline,
+        score=row.score,
+        factors=dict(row.factors),
+        reasons=list(row.reasons),
+        skill_gaps=_skill_gaps(row.skill_gaps),
+        excluded=row.excluded,
+        exclusion_reason=row.exclusion_reason,
+        status=row.status,
+        version=row.version,
+        algorithm_version=row.algorithm_version,
+        scored_at=row.scored_at,
+    )
 
 
-def _filters(min_score: float, include_excluded: bool) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [Match.score >= min_score]
+#: Whose matches a page lists: one mission's candidates, or one freelancer's missions.
+Owner = Literal["mission", "freelancer"]
+_OWNER_COLUMNS = {"mission": Match.mission_id, "freelancer": Match.freelancer_id}
+
+
+@cache
+def _page_statement(owner: Owner, proposed_only: bool, include_excluded: bool) -> Select[Any]:
+    """A page of the matches of one mission or one profile, best first, with their total.
+
+    Built once per shape; the owner's id, the floor score and the limit are bound per request.
+    """
+    where = [_OWNER_COLUMNS[owner] == bindparam("owner_id"), Match.score >= bindparam("min_score")]
     if not include_excluded:
         where.append(Match.excluded.is_(False))
-    return where
+    if proposed_only:  # a company or a freelancer sees what was proposed to them, nothing before
+        where.append(Match.status.in_(sorted(PROPOSED_STATUSES)))
+    total = count_of(select(Match.id).where(*where)).label("total")
+    return (
+        listed_matches(total).where(*where).order_by(Match.score.desc(), Match.id).limit(bindparam("limit"))
+    )
+
+
+async def _page(
+    session: AsyncSession,
+    owner: Owner,
+    owner_id: int,
+    *,
+    proposed_only: bool,
+    limit: int,
+    min_score: float,
+    include_excluded: bool,
+) -> tuple[list[MatchOut], int]:
+    statement = _page_statement(owner, proposed_only, include_excluded)
+    values = {"owner_id": owner_id, "min_score": min_score, "limit": limit}
+    rows = (await session.execute(statement, values)).all()
+    # No offset: an empty page means nothing matched the filters.
+    return [listed_match_out(row) for row in rows], int(rows[0].total) if rows else 0
+
+
+_PROFILE_REVISIONS = select(
+    FreelancerProfile.id,
+    FreelancerProfile.revision,
+    FreelancerProfile.scored_revision,
+    FreelancerProfile.scored_algorithm,
+).where(FreelancerProfile.id == bindparam("profile_id"))
 
 
 def _pending(scored_revision: int | None, revision: int, algorithm: str | None) -> bool:
     return scored_revision is None or scored_revision < revision or algorithm != ALGORITHM_VERSION
+
+
+@cache
+def _mission_statement() -> Select[Any]:
+    bands, grid_updated_at = grid_revision_columns()
+    return select(
+        Mission.__table__, bands.label("grid_bands"), grid_updated_at.label("grid_updated_at")
+    ).where(Mission.id == bindparam("mission_id"))
+
+
+async def _mission(session: AsyncSession, mission_id: int) -> tuple[Mission, Sequence[RateBand]]:
+    """The mission's own columns and the rate grid, in one query.
+
+    The mission is a transient copy, outside the session: its lists are left empty, which neither the
+    access rules nor the budget warning read (the warning compares the budget with the seniority's band).
+    """
+    row = (await session.execute(_mission_statement(), {"mission_id": mission_id})).one_or_none()
+    if row is None:
+        raise NotFound(f"no mission {mission_id}")
+    values = row._mapping
+    mission = Mission(**{column.key: values[column] for column in Mission.__table__.c})
+    return mission, await rate_bands_at(session, (int(row.grid_bands), row.grid_updated_at))
 
 
 async def matches_for_mission(
@@ -82,19 +192,24 @@ async def matches_for_mission(
     min_score: float,
     include_excluded: bool,
 ) -> MatchList:
-    mission = await get_mission(session, mission_id)
+    mission, bands = await _mission(session, mission_id)
     if actor.role is Role.COMPANY and actor.company_id != mission.company_id:
         raise NotFound(f"no mission {mission_id}")  # another company's mission: as if missing
     if not (actor.is_operator or actor.company_id == mission.company_id):
         raise Forbidden("only the company that posted the mission, or an operator, may see its matches")
-    where = [Match.mission_id == mission.id, *_filters(min_score, include_excluded)]
-    if not actor.is_operator:  # a company sees the candidates proposed to it, nothing before
-        where.append(Match.status.in_(PROPOSED_STATUSES))
-    items, total = await _page(session, where, limit)
+    items, total = await _page(
+        session,
+        "mission",
+        mission.id,
+        proposed_only=not actor.is_operator,  # a company sees the candidates proposed to it
+        limit=limit,
+        min_score=min_score,
+        include_excluded=include_excluded,
+    )
     return MatchList(
         items=items,
         total=total,
-        budget_warning=budget_warning(mission, await list_rate_bands(session)),
+        budget_warning=budget_warning(mission, bands),
         scoring_pending=_pending(mission.scored_revision, mission.revision, mission.scored_algorithm),
     )
 
@@ -108,13 +223,20 @@ async def matches_for_freelancer(
     min_score: float,
     include_excluded: bool,
 ) -> MatchList:
-    profile = await get_profile(session, profile_id)
+    profile = (await session.execute(_PROFILE_REVISIONS, {"profile_id": profile_id})).one_or_none()
+    if profile is None:
+        raise NotFound(f"no freelancer profile {profile_id}")
     if not (actor.is_operator or actor.freelancer_id == profile.id):
         raise Forbidden("only the freelancer themself, or an operator, may see their matches")
-    where = [Match.freelancer_id == profile.id, *_filters(min_score, include_excluded)]
-    if not actor.is_operator:  # a freelancer sees the missions proposed to them
-        where.append(Match.status.in_(PROPOSED_STATUSES))
-    items, total = await _page(session, where, limit)
+    items, total = await _page(
+        session,
+        "freelancer",
+        profile.id,
+        proposed_only=not actor.is_operator,  # a freelancer sees the missions proposed to them
+        limit=limit,
+        min_score=min_score,
+        include_excluded=include_excluded,
+    )
     return MatchList(
         items=items,
         total=total,
