@@ -173,6 +173,7 @@ async def _write(
                     {
                         "title": r.title,
                         "context": r.context,
+                        "company": r.company or "Bench SAS",
                         "start_year": r.start_year,
                         "end_year": r.end_year,
                     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, DateTimeUTC, JSONType, TimestampMixin, str_enum
@@ -18,6 +18,8 @@ class FreelancerProfile(TimestampMixin, Base):
         CheckConstraint("years_experience >= 0 AND years_experience <= 60", name="years_range"),
         CheckConstraint("tjm >= 100 AND tjm <= 5000", name="tjm_range"),
         CheckConstraint("days_per_week >= 1 AND days_per_week <= 5", name="days_per_week_range"),
+        # The freelancer list's default order (newest first), both directions.
+        Index("ix_freelancer_profiles_updated_at_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
