@@ -32,7 +32,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy import delete, func, select, update  # noqa: E402
-from sqlalchemy.orm import selectinload  # noqa: E402
 from synthetic_db import DEFAULT_POSTGRES, _async_url, scratch_postgres, seed  # noqa: E402
 
 from matching import encode_missions, encode_profiles, top_matches  # noqa: E402
@@ -48,7 +47,8 @@ from service.missions.schemas import MissionCreate  # noqa: E402
 from service.missions.services import create_mission  # noqa: E402
 from service.reference.schemas import RateBandUpdate  # noqa: E402
 from service.reference.services import list_rate_bands  # noqa: E402
-from service.scoring.adapters import load_context, mission_input, profile_input  # noqa: E402
+from service.scoring.adapters import load_context  # noqa: E402
+from service.scoring.inputs_loader import load_mission_inputs, load_profile_inputs  # noqa: E402
 from service.scoring.jobs import queue_full_rescore, update_grid_band  # noqa: E402
 from service.scoring.queue import CeleryScoringQueue  # noqa: E402
 from service.settings import Settings  # noqa: E402
@@ -181,16 +181,10 @@ async def engine_only(database: Database, settings: Settings) -> tuple[float, fl
     """(encoding the pool, scoring every mission against it keeping the stored top) on the same inputs."""
     async with database.session() as session:
         ctx = await load_context(session)
-        profiles = [
-            profile_input(p)
-            for p in await session.scalars(
-                select(FreelancerProfile)
-                .where(FreelancerProfile.active)
-                .order_by(FreelancerProfile.id)
-                .options(selectinload(FreelancerProfile.competences))
-            )
-        ]
-        missions = [mission_input(m) for m in await session.scalars(select(Mission).order_by(Mission.id))]
+        profiles = await load_profile_inputs(session)
+        # Every mission, closed ones included, as a full rescore plans them.
+        all_ids = list(await session.scalars(select(Mission.id).order_by(Mission.id)))
+        missions = await load_mission_inputs(session, all_ids)
     gc.collect()
     gc.disable()
     try:

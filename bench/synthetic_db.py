@@ -103,6 +103,10 @@ async def seed(database: Database, n_profiles: int, n_missions: int, seed: int =
         ctx = await load_context(session)
         ids = await _write(session, ctx.vocab, ctx.grid, n_profiles, n_missions, seed)
         await session.commit()
+        if session.get_bind().dialect.name == "postgresql":
+            # Fresh statistics, as autovacuum would gather them on a real database over time.
+            await session.execute(text("ANALYZE"))
+            await session.commit()
     return ids
 
 
