@@ -11,9 +11,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-import shutil
-import socket
-import subprocess
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -32,9 +29,9 @@ from service.db import Database
 from service.scoring.adapters import load_context, mission_input, profile_input
 from service.scoring.queue import CeleryScoringQueue
 from service.settings import Settings
-from tests.conftest import TEST_SECRET, Backend, make_settings, unavailable
+from tests.conftest import TEST_SECRET, Backend, make_settings
 from tests.factories import create_operator, post_mission, register_company, register_freelancer
-from tests.processes import WorkerProcess
+from tests.processes import RedisServer, WorkerProcess
 
 pytestmark = pytest.mark.integration
 
@@ -42,52 +39,6 @@ REPO = Path(__file__).resolve().parents[2]
 WRITE_BUDGET_SECONDS = 1.0
 BURST_WRITES = 10
 BURST_BUDGET_SECONDS = 3.0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class RedisServer:
-    """A redis-server of the test's own (no persistence), which the test stops and restarts."""
-
-    def __init__(self, log_dir: Path) -> None:
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.log_path = log_dir / f"redis-{self.port}.log"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            unavailable("redis-server", FileNotFoundError("redis-server is not on PATH"))
-        assert binary is not None
-        command = [binary, "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--appendonly", "no"]
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping()
-                return
-            except (redis.RedisError, OSError) as exc:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    unavailable(f"redis-server on port {self.port} (see {self.log_path})", exc)
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self.process = None
 
 
 async def eventually(
