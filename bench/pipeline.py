@@ -207,7 +207,13 @@ async def engine_only(database: Database, settings: Settings) -> tuple[float, fl
 
 
 async def freshness(
-    database: Database, settings: Settings, env: dict[str, str], n_workers: int, edits: int, log: Path
+    database: Database,
+    settings: Settings,
+    env: dict[str, str],
+    n_workers: int,
+    edits: int,
+    log: Path,
+    churn_interval: float,
 ) -> tuple[list[float], list[float]]:
     """Seconds from a committed write to its matches written: profile edits, then new missions, while a
     background writer keeps changing other profiles (each change enqueued as the API does)."""
@@ -231,7 +237,7 @@ async def freshness(
                     FreelancerUpdate(tjm=rng.randint(40, 140) * 10),
                     queue=queue,
                 )
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(churn_interval)
 
     async def scored(model: type[FreelancerProfile] | type[Mission], row_id: int) -> bool:
         async with database.session() as session:
@@ -338,6 +344,10 @@ async def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--freshness", action="store_true", help="also measure edit-to-matches latency")
     parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument(
+        "--churn-interval", type=float, default=1.0, help="seconds between background profile edits"
+    )
+    parser.add_argument("--skip-rescore", action="store_true", help="only the freshness measurement")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     counts = [int(x) for x in args.workers.split(",") if x.strip()]
@@ -367,7 +377,7 @@ async def main(argv: Sequence[str] | None = None) -> None:
                 f"{encode_s:.2f} s"
             )
             runs = []
-            for n in counts:
+            for n in [] if args.skip_rescore else counts:
                 run = await full_rescore(database, settings, env, n, data_dir / f"worker-{n}.log")
                 runs.append(run)
                 print(
@@ -386,7 +396,13 @@ async def main(argv: Sequence[str] | None = None) -> None:
                 )
             if args.freshness:
                 profile_waits, mission_waits = await freshness(
-                    database, settings, env, counts[-1], args.edits, data_dir / "freshness.log"
+                    database,
+                    settings,
+                    env,
+                    counts[-1],
+                    args.edits,
+                    data_dir / "freshness.log",
+                    args.churn_interval,
                 )
                 for what, waits in (("profile edit", profile_waits), ("new mission", mission_waits)):
                     print(
