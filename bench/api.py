@@ -240,17 +240,6 @@ def served(command: Sequence[str], env: dict[str, str], port: int, ready_path: s
 # --- the data -------------------------------------------------------------------------------------
 
 
-#: The synthetic past roles name no company, which the profile schema requires: give them one.
-_NAME_PAST_COMPANIES = """
-UPDATE freelancer_profiles
-SET past_roles = (
-    SELECT jsonb_agg(role || '{"company": "Synthetic company"}'::jsonb)
-    FROM jsonb_array_elements(past_roles) role
-)
-WHERE jsonb_array_length(past_roles) > 0 AND NOT past_roles -> 0 ? 'company'
-"""
-
-
 @dataclass(frozen=True)
 class Prepared:
     operator_key: str
@@ -285,9 +274,6 @@ async def _prepare(
             await load_reference_data(session)
             await load_demo_data(session, secret_key)
         seeded = await seed(database, n_profiles, n_missions)
-        async with database.session() as session:
-            await session.execute(text(_NAME_PAST_COMPANIES))
-            await session.commit()
         async with database.session() as session:
             # What `ctomatch create-operator` does.
             _, operator_key = await create_account(

@@ -18,12 +18,13 @@ import numpy as np
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching import ALGORITHM_VERSION, ProfileInput, encode_missions, encode_profiles, top_matches
+from matching import ALGORITHM_VERSION, encode_missions, encode_profiles, top_matches
 from matching.engine import score_pairs
 from models import FreelancerProfile, Mission
 from models.enums import MissionStatus
 from service.scoring.adapters import load_context, mission_input, profile_input
 from service.scoring.explained import KeptPairs, pool_rows
+from service.scoring.inputs_loader import load_profile_inputs
 from service.scoring.pool_cache import active_pool
 from service.scoring.store import existing_pairs, prune_beyond_limit, store_floors, upsert_matches
 from service.settings import Settings
@@ -65,10 +66,6 @@ async def _load_profiles(session: AsyncSession, ids: Sequence[int] | None = None
         else query.where(FreelancerProfile.active)
     )
     return list((await session.scalars(query)).all())
-
-
-async def _load_profile_inputs(session: AsyncSession, ids: Sequence[int]) -> list[ProfileInput]:
-    return [profile_input(p) for p in await _load_profiles(session, ids)] if ids else []
 
 
 async def load_missions(session: AsyncSession, ids: Sequence[int] | None = None) -> list[Mission]:
@@ -143,12 +140,16 @@ async def score_missions_uncommitted(
     for mission_id, freelancer_id in stored:
         by_mission.setdefault(mission_id, []).append(freelancer_id)
     extra_ids = sorted({f for _, f in stored} - set(pool.ids.tolist()))
-    extra_profiles = await _load_profile_inputs(session, extra_ids)
-    extra_pool = encode_profiles(extra_profiles, ctx.vocab, ctx.grid)
-    pairs_scored += len(missions) * len(extra_pool)
+    sources = [(pool, profiles)]
+    if extra_ids:
+        extra_profiles = await load_profile_inputs(session, extra_ids)
+        sources.append((encode_profiles(extra_profiles, ctx.vocab, ctx.grid), extra_profiles))
+        pairs_scored += len(missions) * len(extra_profiles)
     for j, mission in enumerate(inputs):
-        wanted = np.asarray(sorted(set(by_mission.get(mission.id, ())) - kept.profile_ids(j)), np.int64)
-        for source, source_profiles in ((pool, profiles), (extra_pool, extra_profiles)):
+        if mission.id not in by_mission:
+            continue
+        wanted = np.asarray(sorted(set(by_mission[mission.id]) - kept.profile_ids(j)), np.int64)
+        for source, source_profiles in sources:
             rows = pool_rows(source, wanted, missing_ok=True)
             if rows.size == 0:
                 continue
