@@ -3,20 +3,33 @@
 Tasks are acknowledged late and rejected when their worker dies, so a crash re-delivers them; they are
 idempotent (upserts, chunk rows keyed by job and index), so a re-delivery never duplicates a match.
 
-Two roles share this factory. The workers and beat (`celery_app` below, `worker=True`) keep
-reconnecting and retrying: nobody waits on them. A publisher (the API, the CLI) answers a user, so a
-down broker must cost it well under a second (ENQUEUE_TIMEOUT_SECONDS): one connection attempt, short
-socket timeouts, no publish retry. What it fails to send the stale sweep rescores later.
+Two roles share this factory. The workers and beat (`worker=True`) keep reconnecting and retrying:
+nobody waits on them. A publisher (the API, the CLI) answers a user, so a down broker must cost it well
+under a second (ENQUEUE_TIMEOUT_SECONDS): one connection attempt, short socket timeouts, no publish
+retry. What it fails to send the stale sweep rescores later.
+
+No app exists at import: importing this module (or `workers.tasks`, whose tasks are `shared_task`s,
+bound to whichever app runs them) reads no environment and creates no file. A worker or beat process
+builds its app from the settings it was started with (`run_celery`, behind `ctomatch worker`,
+`ctomatch beat` and `python -m workers`).
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+import click
 from celery import Celery
 from celery.signals import setup_logging
 
+from service.background.task_names import TASK_DELIVER_NOTIFICATIONS, TASK_RESCORE_STALE, TASK_WATCH_JOBS
 from service.logging_config import configure_logging
 from service.settings import Settings, get_settings
-from workers.task_names import TASK_DELIVER_NOTIFICATIONS, TASK_RESCORE_STALE, TASK_WATCH_JOBS
+
+#: The settings each app was built from, for the code it runs (tasks, signal receivers).
+_SETTINGS: weakref.WeakKeyDictionary[Any, Settings] = weakref.WeakKeyDictionary()
 
 
 def _broker_transport_options(settings: Settings, *, worker: bool) -> dict[str, object]:
@@ -81,19 +94,38 @@ def create_celery(settings: Settings, *, worker: bool = False) -> Celery:
         },
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
     )
+    _SETTINGS[app] = settings
     if not worker:
         app.conf.update(
-            # Also the deadline of a whole send for service.scoring.queue, which reads it from here.
+            # Also the deadline of a whole send for service.background.queue, which reads it from here.
             broker_connection_timeout=settings.enqueue_timeout_seconds,
             task_publish_retry=False,
         )
     return app
 
 
-@setup_logging.connect
-def _configure_worker_logging(**_: object) -> None:
-    """Workers and beat log like the API from boot (JSON in production, secrets masked)."""
-    configure_logging(get_settings())
+def settings_of(app: Any) -> Settings:
+    """The settings `app` was built from; an app not made by `create_celery` (a test's own probe app)
+    gets the environment's."""
+    settings = _SETTINGS.get(app) if app is not None else None
+    return settings if settings is not None else get_settings()
 
 
-celery_app = create_celery(get_settings(), worker=True)
+def run_celery(settings: Settings, arguments: Sequence[str]) -> int:
+    """Run a Celery command (`worker ...`, `beat ...`) in this process, on the worker app of `settings`;
+    returns its exit status."""
+    settings.ensure_data_dir()  # the schedule file and the metrics directory live there
+    app = create_celery(settings, worker=True)
+
+    def configure_process_logging(**_: object) -> None:
+        """Workers and beat log like the API from boot (JSON in production, secrets masked)."""
+        configure_logging(settings)
+
+    # Held strongly (the receiver is a closure): with a receiver connected, Celery leaves logging alone.
+    setup_logging.connect(configure_process_logging, weak=False)
+    try:
+        status = app.start(list(arguments))
+    except click.ClickException as error:  # a usage error: say it as the celery command would
+        error.show()
+        return error.exit_code
+    return int(status or 0)

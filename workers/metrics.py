@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from celery.signals import task_failure, task_postrun, task_prerun
 
 from service.observability.multiprocess import prepare_multiprocess
-from service.settings import get_settings
+from service.settings import Settings
+from workers.celery_app import settings_of
 
 if TYPE_CHECKING:
     from prometheus_client import Histogram
@@ -37,12 +38,13 @@ _started: dict[str, float] = {}
 _failed: set[str] = set()
 
 
-def task_duration() -> Histogram:
-    """The task-duration histogram of this process, built on first use (see the init order above)."""
+def task_duration(settings: Settings) -> Histogram:
+    """The task-duration histogram of this process, built on first use (see the init order above) in
+    the metrics directory of `settings` (those of the app running the first task)."""
     global _histogram
     with _lock:
         if _histogram is None:
-            prepare_multiprocess(get_settings())
+            prepare_multiprocess(settings)
             from prometheus_client import Histogram
 
             _histogram = Histogram(
@@ -83,6 +85,7 @@ def on_task_postrun(task_id: str | None = None, task: Any = None, state: object 
         return
     name = str(getattr(task, "name", None) or "unknown")
     try:
-        task_duration().labels(name, _outcome(state, failed)).observe(time.perf_counter() - started)
+        histogram = task_duration(settings_of(getattr(task, "app", None)))
+        histogram.labels(name, _outcome(state, failed)).observe(time.perf_counter() - started)
     except Exception:  # a metrics problem must never fail a task
         logger.exception("could not record the duration of task %s", name)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from celery import current_app, current_task
 from celery.signals import worker_process_shutdown
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db import Database
 from service.logging_config import configure_logging
-from service.settings import Settings, get_settings
+from service.settings import Settings
+from workers.celery_app import settings_of
 
 T = TypeVar("T")
 
@@ -19,21 +21,27 @@ _runner: asyncio.Runner | None = None
 _database: Database | None = None
 
 
+def _running_app() -> Any:
+    """The app of the task being run (a worker's, or an eager one's), else this process's current app."""
+    task = current_task
+    return task.app if task else current_app._get_current_object()
+
+
 def run_with_session(work: Callable[[AsyncSession, Settings], Awaitable[T]]) -> T:
-    """Run `work(session, settings)` on this process's loop, with a fresh session."""
+    """Run `work(session, settings)` on this process's loop, with a fresh session, on the settings of
+    the app that runs the task (those its worker was started with)."""
     global _runner, _database
-    if _runner is None:
-        configure_logging(get_settings())
-        _runner = asyncio.Runner()
-    if _database is None:
-        _database = Database(get_settings())
-    database = _database
+    if _runner is None or _database is None:
+        settings = settings_of(_running_app())
+        configure_logging(settings)
+        _runner, _database = asyncio.Runner(), Database(settings)
+    runner, database = _runner, _database
 
     async def _call() -> T:
         async with database.session() as session:
             return await work(session, database.settings)
 
-    return _runner.run(_call())
+    return runner.run(_call())
 
 
 @worker_process_shutdown.connect

@@ -1,6 +1,8 @@
 """Thin Celery tasks: ids in, a scoring service call, bounded retries on transient errors.
 
-The logic lives in service.scoring.services and is tested without Celery.
+The logic lives in service.scoring.services and is tested without Celery. The tasks are declared
+without an app (`shared_task`): once this module is imported (a worker app's `include` does it), every
+app registers them, so importing it builds no app and reads no setting.
 """
 
 from __future__ import annotations
@@ -8,13 +10,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import Task, group
+from celery import Task, group, shared_task
 
-from service.notifications.delivery import deliver_pending
-from service.scoring import jobs, services, sweep, watchdog
-from workers.celery_app import celery_app
-from workers.runtime import run_with_session
-from workers.task_names import (
+from service.background.task_names import (
     TASK_DELIVER_NOTIFICATIONS,
     TASK_RESCORE_ALL,
     TASK_RESCORE_STALE,
@@ -24,6 +22,9 @@ from workers.task_names import (
     TASK_SCORE_PROFILE,
     TASK_WATCH_JOBS,
 )
+from service.notifications.delivery import deliver_pending
+from service.scoring import jobs, services, sweep, watchdog
+from workers.runtime import run_with_session
 
 logger = logging.getLogger("ctomatch.workers")
 
@@ -37,7 +38,7 @@ RETRY: dict[str, Any] = {
 }
 
 
-@celery_app.task(name=TASK_SCORE_MISSION, **RETRY)
+@shared_task(name=TASK_SCORE_MISSION, **RETRY)
 def score_mission(mission_id: int) -> dict[str, int]:
     outcome = run_with_session(lambda s, cfg: services.score_missions(s, cfg, [mission_id]))
     logger.info(
@@ -49,7 +50,7 @@ def score_mission(mission_id: int) -> dict[str, int]:
     return {"pairs_scored": outcome.pairs_scored, "matches_written": outcome.matches_written}
 
 
-@celery_app.task(name=TASK_SCORE_PROFILE, **RETRY)
+@shared_task(name=TASK_SCORE_PROFILE, **RETRY)
 def score_profile(profile_id: int) -> dict[str, int]:
     outcome = run_with_session(lambda s, cfg: services.score_profile(s, cfg, profile_id))
     logger.info(
@@ -72,7 +73,7 @@ def _send_chunks(chunks: list[jobs.ChunkToSend], countdown: float | None = None)
         )
 
 
-@celery_app.task(name=TASK_SCORE_CHUNK, bind=True, **RETRY)
+@shared_task(name=TASK_SCORE_CHUNK, bind=True, **RETRY)
 def score_chunk(self: Task, job_id: str, chunk_index: int, mission_ids: list[int]) -> dict[str, object]:
     """Claim and score one chunk; the task id is the claim token, so a Celery retry claims it again."""
     token = str(self.request.id or "") or None
@@ -87,7 +88,7 @@ def score_chunk(self: Task, job_id: str, chunk_index: int, mission_ids: list[int
     return {"status": run.status, "pairs_scored": run.pairs_scored, "matches_written": run.matches_written}
 
 
-@celery_app.task(name=TASK_RESCORE_ALL, **RETRY)
+@shared_task(name=TASK_RESCORE_ALL, **RETRY)
 def rescore_all(job_id: str) -> int:
     """Plan the job's chunks and fan them out; replaying the plan re-sends chunks that count once."""
     chunks = run_with_session(lambda s, cfg: jobs.plan_rescore(s, cfg, job_id))
@@ -96,7 +97,7 @@ def rescore_all(job_id: str) -> int:
     return len(chunks)
 
 
-@celery_app.task(name=TASK_WATCH_JOBS, **RETRY)
+@shared_task(name=TASK_WATCH_JOBS, **RETRY)
 def watch_jobs() -> dict[str, int]:
     """Periodic: re-send the chunks of dead workers and lost messages, so no job waits forever."""
     report = run_with_session(lambda s, cfg: watchdog.watch_jobs(s, cfg))
@@ -119,7 +120,7 @@ def watch_jobs() -> dict[str, int]:
     }
 
 
-@celery_app.task(name=TASK_RESCORE_STALE, **RETRY)
+@shared_task(name=TASK_RESCORE_STALE, **RETRY)
 def rescore_stale() -> dict[str, int]:
     """Periodic safety net: whatever changed since it was scored (or a lost enqueue) gets rescored."""
     work = run_with_session(lambda s, cfg: sweep.take_stale(s, cfg))
@@ -134,13 +135,13 @@ def rescore_stale() -> dict[str, int]:
     return {"missions": len(work.mission_ids), "profiles": len(work.profile_ids)}
 
 
-@celery_app.task(name=TASK_SCORE_MISSION_BATCH, **RETRY)
+@shared_task(name=TASK_SCORE_MISSION_BATCH, **RETRY)
 def score_mission_batch(mission_ids: list[int]) -> dict[str, int]:
     outcome = run_with_session(lambda s, cfg: services.score_missions(s, cfg, mission_ids))
     return {"pairs_scored": outcome.pairs_scored, "matches_written": outcome.matches_written}
 
 
-@celery_app.task(name=TASK_DELIVER_NOTIFICATIONS, **RETRY)
+@shared_task(name=TASK_DELIVER_NOTIFICATIONS, **RETRY)
 def deliver_notifications() -> dict[str, int]:
     """Deliver the outbox; also run periodically, so a lost trigger only delays a notification."""
     report = run_with_session(lambda s, cfg: deliver_pending(s, cfg))
