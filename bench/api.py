@@ -258,7 +258,7 @@ async def _prepare(
     from models import Match, Mission
     from models.enums import MatchStatus, MissionStatus, Role
     from service import migrations
-    from service.accounts import create_account
+    from service.accounts.services import create_account
     from service.db import Database
     from service.fixtures_loader import load_demo_data, load_reference_data
     from service.scoring.services import score_missions

@@ -32,15 +32,15 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from service import migrations
 from service.app import create_app
+from service.background.queue import WorkQueue
 from service.db import Database
 from service.fixtures_loader import load_reference_data
-from service.scoring.queue import ScoringQueue
 from service.settings import Settings
 
 COMPETENCES = ["it_security", "leadership", "communication", "project_management", "strategic_vision"]
 
 
-class _NoScoring(ScoringQueue):
+class _NoScoring(WorkQueue):
     """The write path only: nothing is enqueued."""
 
     async def mission_changed(self, mission_id: int) -> None: ...
@@ -131,7 +131,7 @@ async def _rounds(base_url: str, writers: int, rounds: int, if_match: bool) -> d
 
 
 def _serve(settings: Settings, port: int) -> tuple[uvicorn.Server, threading.Thread]:
-    app = create_app(settings, scoring_queue=_NoScoring())
+    app = create_app(settings, work_queue=_NoScoring())
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -39,18 +39,18 @@ from models import FreelancerProfile, Match, Mission, ScoringJob, ScoringJobChun
 from models.enums import Context, Orientation, RemotePolicy, Role  # noqa: E402
 from service import migrations  # noqa: E402
 from service.auth.actor import Actor  # noqa: E402
+from service.background.jobs import queue_full_rescore  # noqa: E402
+from service.background.queue import CeleryWorkQueue  # noqa: E402
 from service.cli import worker_command  # noqa: E402
 from service.db import Database  # noqa: E402
+from service.engine_inputs.loaders import load_mission_inputs, load_profile_inputs  # noqa: E402
+from service.engine_inputs.rows import load_context  # noqa: E402
 from service.freelancers.schemas import FreelancerUpdate  # noqa: E402
 from service.freelancers.services import update_profile  # noqa: E402
 from service.missions.schemas import MissionCreate  # noqa: E402
 from service.missions.services import create_mission  # noqa: E402
 from service.reference.schemas import RateBandUpdate  # noqa: E402
-from service.reference.services import list_rate_bands  # noqa: E402
-from service.scoring.adapters import load_context  # noqa: E402
-from service.scoring.inputs_loader import load_mission_inputs, load_profile_inputs  # noqa: E402
-from service.scoring.jobs import queue_full_rescore, update_grid_band  # noqa: E402
-from service.scoring.queue import CeleryScoringQueue  # noqa: E402
+from service.reference.services import list_rate_bands, update_grid_band  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from workers.celery_app import create_celery  # noqa: E402
 
@@ -153,7 +153,7 @@ async def _wait_for_job(database: Database, workers: Workers, job_id: str, log: 
 async def full_rescore(database: Database, settings: Settings, env: dict[str, str], n: int, log: Path) -> Run:
     """A cold full rescore (fresh worker processes), then the one a rate-grid change queues."""
     await _reset_scores(database)
-    queue = CeleryScoringQueue(create_celery(settings), timeout=5)
+    queue = CeleryWorkQueue(create_celery(settings), timeout=5)
     started = time.perf_counter()
     workers = Workers(settings, env, n, log)
     try:
@@ -218,7 +218,7 @@ async def freshness(
     """Seconds from a committed write to its matches written: profile edits, then new missions, while a
     background writer keeps changing other profiles (each change enqueued as the API does)."""
     workers = Workers(settings, env, n_workers, log)
-    queue = CeleryScoringQueue(create_celery(settings), timeout=5)
+    queue = CeleryWorkQueue(create_celery(settings), timeout=5)
     rng = random.Random(5)
     async with database.session() as session:
         ids = list(await session.scalars(select(FreelancerProfile.id).where(FreelancerProfile.active)))
@@ -279,7 +279,7 @@ async def freshness(
 
 
 async def _post_mission(
-    database: Database, queue: CeleryScoringQueue, company_id: int, seniority: str, tag: str
+    database: Database, queue: CeleryWorkQueue, company_id: int, seniority: str, tag: str
 ) -> int:
     data = MissionCreate(
         title=f"CTO de transition {tag}",
@@ -304,7 +304,7 @@ async def _post_mission(
 
 async def _warm_up(
     database: Database,
-    queue: CeleryScoringQueue,
+    queue: CeleryWorkQueue,
     company_id: int,
     seniority: str,
     n_workers: int,

@@ -53,8 +53,8 @@ from matching import ProfilePool, Weights, encode_missions, encode_profiles, sco
 from models import FreelancerProfile  # noqa: E402
 from service import migrations  # noqa: E402
 from service.db import Database  # noqa: E402
-from service.scoring.adapters import ScoringContext, load_context, profile_input  # noqa: E402
-from service.scoring.inputs_loader import load_mission_inputs, load_profile_inputs  # noqa: E402
+from service.engine_inputs.loaders import load_mission_inputs, load_profile_inputs  # noqa: E402
+from service.engine_inputs.rows import ScoringContext, load_context, profile_input  # noqa: E402
 from service.scoring.pool_cache import active_pool, clear_pool_cache  # noqa: E402
 from service.settings import Settings  # noqa: E402
 

@@ -38,8 +38,8 @@ from models import (  # noqa: E402
     ProfileCtoMission,
 )
 from service.db import Database  # noqa: E402
+from service.engine_inputs.rows import load_context  # noqa: E402
 from service.fixtures_loader import load_reference_data  # noqa: E402
-from service.scoring.adapters import load_context  # noqa: E402
 
 BATCH = 5_000
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"

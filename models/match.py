@@ -43,6 +43,11 @@ class Match(TimestampMixin, Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a plain dict
 
 
+#: The order of matches wherever they are ranked: the engine's rule (matching.engine), best score first,
+#: then the lower profile id, then the lower mission id. Lists, the store's limit and the engine agree.
+MATCH_RANK_ORDER = (Match.score.desc(), Match.freelancer_id, Match.mission_id)
+
+
 class MatchDecision(Base):
     """Append-only audit of every status change of a match (who, when, from, to, why)."""
 

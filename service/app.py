@@ -11,11 +11,12 @@ from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from service.account_controller import AccountController
+from service.accounts.controllers import AccountController
+from service.api_docs import BundledScalarRenderPlugin, BundledSwaggerRenderPlugin
 from service.auth.actor import API_KEY_HEADER, role_guard
+from service.background.queue import CeleryWorkQueue, WorkQueue
 from service.companies.controllers import CompanyController
 from service.db import Database
 from service.dependencies import close_db_session, provide_actor, provide_db_session, provide_settings
@@ -24,6 +25,7 @@ from service.freelancers.controllers import FreelancerController
 from service.input_guard import input_guard
 from service.logging_config import configure_logging
 from service.market.controllers import MarketController
+from service.matches.controllers import MatchController, ReviewController
 from service.missions.controllers import MissionController
 from service.observability.plugin import ObservabilityPlugin
 from service.openapi_docs import ProblemResponsesPlugin
@@ -32,24 +34,22 @@ from service.pagination import provide_page_params
 from service.params import provide_expected_revision
 from service.rate_limit import rate_limit_middleware
 from service.reference.controllers import ReferenceController
-from service.review.controllers import ReviewController
-from service.scoring.controllers import MatchController
-from service.scoring.queue import CeleryScoringQueue, ScoringQueue
+from service.scoring.controllers import JobController
 from service.security_headers import stamp_security_headers
 from service.settings import Settings, get_settings
 from service.web import WebConsolePlugin
 
 
-def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | None = None) -> Litestar:
-    """`scoring_queue` defaults to Celery on the settings' broker; tests may pass a recording one."""
+def create_app(settings: Settings | None = None, work_queue: WorkQueue | None = None) -> Litestar:
+    """`work_queue` defaults to Celery on the settings' broker; tests may pass a recording one."""
     settings = settings or get_settings()
     configure_logging(settings)
     database = Database(settings)
-    if scoring_queue is None:
+    if work_queue is None:
         from workers.celery_app import create_celery
 
-        scoring_queue = CeleryScoringQueue(create_celery(settings))
-    queue = scoring_queue
+        work_queue = CeleryWorkQueue(create_celery(settings))
+    queue = work_queue
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | N
             "operation's description names the roles that may call it. Errors are RFC 9457 problem details."
         ),
         path="/docs",
-        render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        render_plugins=[BundledScalarRenderPlugin(), BundledSwaggerRenderPlugin(path="/swagger")],
         components=Components(
             security_schemes={
                 "apiKey": SecurityScheme(type="apiKey", name=API_KEY_HEADER, security_scheme_in="header")
@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | N
             CompanyController,
             MissionController,
             MatchController,
+            JobController,
             ReviewController,
         ],
         lifespan=[lifespan],
@@ -94,7 +95,7 @@ def create_app(settings: Settings | None = None, scoring_queue: ScoringQueue | N
             "actor": Provide(provide_actor, sync_to_thread=False),
             "page": Provide(provide_page_params, sync_to_thread=False),
             "expected_revision": Provide(provide_expected_revision, sync_to_thread=False),
-            "scoring_queue": Provide(lambda: queue, sync_to_thread=False),
+            "work_queue": Provide(lambda: queue, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi,

@@ -14,6 +14,7 @@ import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,8 @@ from matching import (
     labels_from_taxonomy,
     top_matches,
 )
+from service.fixture_files import RATE_GRID, TAXONOMY
 
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 LIST_COLUMNS = {
     "cto_missions",
     "sectors",
@@ -100,8 +101,8 @@ def score_files(
     top_k: int = 10,
     min_score: float = 0.0,
     weights: Weights | None = None,
-    taxonomy_path: Path = FIXTURES_DIR / "taxonomy.json",
-    grid_path: Path = FIXTURES_DIR / "rate_grid.json",
+    taxonomy_path: Traversable = TAXONOMY,
+    grid_path: Traversable = RATE_GRID,
 ) -> BatchResult:
     taxonomy = json.loads(taxonomy_path.read_text(encoding="utf-8"))
     grid = RateGrid.from_mapping(json.loads(grid_path.read_text(encoding="utf-8")))

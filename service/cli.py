@@ -1,4 +1,5 @@
-"""`ctomatch` command line: migrate, load fixtures, create operator keys, serve the API, run the demo."""
+"""`ctomatch` command line: migrate, load fixtures, create operator keys, serve the API, run the workers,
+beat and the demo."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import argparse
 import asyncio
 import os
 import signal
-import subprocess
 import sys
 import uuid
 from collections.abc import Sequence
@@ -15,6 +15,10 @@ from typing import Any
 
 from service.db import Database
 from service.settings import Settings, get_settings
+
+BEAT_SCHEDULE_FILE = "celerybeat-schedule"
+#: `ctomatch demo` waits this long for its worker's warm shutdown (running tasks end) before killing it.
+DEMO_WORKER_STOP_SECONDS = 20
 
 
 async def _migrate(settings: Settings, revision: str, down: bool = False) -> None:
@@ -49,7 +53,7 @@ async def _load(settings: Settings, demo: bool) -> dict[str, str]:
 
 async def _create_operator(settings: Settings, email: str, name: str) -> str:
     from models.enums import Role
-    from service.accounts import create_account
+    from service.accounts.services import create_account
 
     database = Database(settings)
     try:
@@ -65,7 +69,7 @@ async def _create_operator(settings: Settings, email: str, name: str) -> str:
 
 async def _rotate_key(settings: Settings, email: str) -> str:
     """The operator route's service function: a new key for the account, the old one refused at once."""
-    from service.accounts import get_account_by_email, replace_api_key
+    from service.accounts.services import get_account_by_email, replace_api_key
 
     database = Database(settings)
     try:
@@ -79,27 +83,22 @@ async def _rotate_key(settings: Settings, email: str) -> str:
 
 
 async def _queue_full_rescore(settings: Settings) -> str:
-    from service.scoring.jobs import queue_full_rescore
-    from service.scoring.queue import CeleryScoringQueue
+    from service.background.jobs import queue_full_rescore
+    from service.background.queue import CeleryWorkQueue
     from workers.celery_app import create_celery
 
     database = Database(settings)
     try:
         async with database.session() as session:
-            job = await queue_full_rescore(session, CeleryScoringQueue(create_celery(settings)), None)
+            job = await queue_full_rescore(session, CeleryWorkQueue(create_celery(settings)), None)
         return job.id
     finally:
         await database.dispose()
 
 
-def worker_command(settings: Settings, *, beat: bool = True, concurrency: int = 2) -> list[str]:
-    """The `celery worker` command line; the embedded mode runs beat inside the worker."""
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "workers.celery_app",
+def worker_arguments(settings: Settings, *, beat: bool = True, concurrency: int = 2) -> list[str]:
+    """The `celery worker` arguments; the embedded mode runs beat inside the worker."""
+    arguments = [
         "worker",
         "--loglevel",
         settings.log_level,
@@ -111,8 +110,20 @@ def worker_command(settings: Settings, *, beat: bool = True, concurrency: int = 
         f"ctomatch-{uuid.uuid4().hex[:8]}@%h",
     ]
     if beat:
-        command += ["--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule")]
-    return command
+        arguments += ["--beat", "--schedule", str(settings.data_dir / BEAT_SCHEDULE_FILE)]
+    return arguments
+
+
+def worker_command(settings: Settings, *, beat: bool = True, concurrency: int = 2) -> list[str]:
+    """A worker process of its own (the demo's, the tests'): `ctomatch worker`'s Celery command, run by
+    `python -m workers` on the settings of that process's environment; Celery options may follow."""
+    return [sys.executable, "-m", "workers", *worker_arguments(settings, beat=beat, concurrency=concurrency)]
+
+
+def beat_arguments(settings: Settings, schedule: Path | None = None) -> list[str]:
+    """The `celery beat` arguments: the schedule file keeps the last run of each periodic task."""
+    schedule_file = schedule or settings.data_dir / BEAT_SCHEDULE_FILE
+    return ["beat", "--loglevel", settings.log_level, "--schedule", str(schedule_file)]
 
 
 def proxy_options(settings: Settings) -> dict[str, Any]:
@@ -164,25 +175,25 @@ def _clear_metrics_files(settings: Settings) -> None:
 
 
 def _demo(settings: Settings) -> None:
-    """Everything `make run` needs in one process tree: the worker is a child, stopped with the API."""
+    """Everything `make run` needs in one process tree: the worker is a child, stopped with the API
+    (SIGTERM, Ctrl+C, or a server that exits), its pool processes and beat along with it."""
+    from service.process_group import ChildProcessGroup, stop_on_signals
+
     asyncio.run(_migrate(settings, "head"))
     keys = asyncio.run(_load(settings, demo=True))
     job_id = asyncio.run(_queue_full_rescore(settings))
     _clear_metrics_files(settings)
-    worker = subprocess.Popen(worker_command(settings))  # noqa: S603 - our own interpreter and arguments
-    print(_banner(settings, keys), flush=True)
-    print(
-        f"scoring job {job_id} queued; a celery worker (pid {worker.pid}) is computing the matches",
-        flush=True,
-    )
-    try:
-        _serve(settings)
-    finally:
-        worker.send_signal(signal.SIGTERM)
+    with stop_on_signals(signal.SIGTERM, signal.SIGINT):
+        worker = ChildProcessGroup(worker_command(settings))
         try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+            print(_banner(settings, keys), flush=True)
+            print(
+                f"scoring job {job_id} queued; a celery worker (pid {worker.pid}) is computing the matches",
+                flush=True,
+            )
+            _serve(settings)
+        finally:
+            worker.stop(timeout=DEMO_WORKER_STOP_SECONDS)
 
 
 def _score_files(args: argparse.Namespace) -> int:
@@ -224,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worker.add_argument("--no-beat", action="store_true")
     worker.add_argument("--concurrency", type=int, default=2)
+    beat = sub.add_parser(
+        "beat", help="run the Celery beat scheduler alone (exactly one per deployment; workers --no-beat)"
+    )
+    beat.add_argument(
+        "--schedule", type=Path, help=f"its state file (default: <data dir>/{BEAT_SCHEDULE_FILE})"
+    )
     sub.add_parser("rescore", help="queue a full rescore job and print its id")
     score = sub.add_parser(
         "score",
@@ -270,9 +287,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "serve":
         _serve(settings)
     elif args.command == "worker":
-        settings.ensure_data_dir()
-        command = worker_command(settings, beat=not args.no_beat, concurrency=args.concurrency)
-        os.execv(sys.executable, command)  # noqa: S606 - our own interpreter, fixed arguments
+        from workers.celery_app import run_celery
+
+        arguments = worker_arguments(settings, beat=not args.no_beat, concurrency=args.concurrency)
+        return run_celery(settings, arguments)
+    elif args.command == "beat":
+        from workers.celery_app import run_celery
+
+        return run_celery(settings, beat_arguments(settings, args.schedule))
     elif args.command == "score":
         return _score_files(args)
     elif args.command == "rescore":

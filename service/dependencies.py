@@ -52,9 +52,5 @@ def provide_settings(state: State) -> Settings:
     return database.settings
 
 
-def provide_optional_actor(request: Request[Any, Any, Any]) -> Actor | None:
-    return current_actor(request)
-
-
 def provide_actor(request: Request[Any, Any, Any]) -> Actor:
     return require_actor(current_actor(request))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import msgspec
@@ -17,16 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Company, Mission, RateBand, TaxonomyItem
 from models.enums import Role, TaxonomyKind
-from service.accounts import create_account
+from service.accounts.services import create_account
 from service.auth.actor import Actor
 from service.companies.schemas import CompanyCreate
 from service.companies.services import register_company
+from service.fixture_files import FIXTURES
 from service.freelancers.schemas import FreelancerCreate
 from service.freelancers.services import register_freelancer
 from service.missions.schemas import MissionCreate
 from service.missions.services import close_mission, create_mission
 
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES_DIR: Traversable = FIXTURES
 
 
 @dataclass
@@ -38,11 +39,11 @@ class LoadReport:
         self.created[kind] = self.created.get(kind, 0) + 1
 
 
-def read_json(name: str, directory: Path = FIXTURES_DIR) -> Any:
+def read_json(name: str, directory: Traversable = FIXTURES_DIR) -> Any:
     return json.loads((directory / name).read_text(encoding="utf-8"))
 
 
-async def load_reference_data(session: AsyncSession, directory: Path = FIXTURES_DIR) -> LoadReport:
+async def load_reference_data(session: AsyncSession, directory: Traversable = FIXTURES_DIR) -> LoadReport:
     """Upsert the taxonomy; insert missing rate bands (operators' later edits are kept)."""
     report = LoadReport()
     for item in read_json("taxonomy.json", directory)["items"]:
@@ -67,7 +68,7 @@ async def _account_exists(session: AsyncSession, email: str) -> bool:
 
 
 async def load_demo_data(
-    session: AsyncSession, secret_key: str, directory: Path = FIXTURES_DIR
+    session: AsyncSession, secret_key: str, directory: Traversable = FIXTURES_DIR
 ) -> LoadReport:
     report = LoadReport()
     demo = directory / "demo"

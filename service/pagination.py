@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Generic, TypeVar
 
 import msgspec
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 T = TypeVar("T")
 
@@ -29,7 +29,7 @@ class PageParams:
 
 
 def provide_page_params(
-    limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="page size")] = 20,
-    offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET, description="rows to skip")] = 0,
+    limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="page size")] = 20,
+    offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET, description="rows to skip")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)

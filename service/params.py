@@ -10,15 +10,15 @@ from typing import Annotated, Any, Protocol, TypeVar
 
 from litestar import Response
 from litestar.datastructures import ResponseHeader
-from litestar.params import HeaderParameter, Parameter
+from litestar.params import HeaderParameter, PathParameter, QueryParameter
 
 from service.revisions import etag, parse_if_match
 
 #: Largest id a PostgreSQL INTEGER (and SQLite) primary key holds here.
 MAX_ID = 2_147_483_647
 
-PathId = Annotated[int, Parameter(ge=1, le=MAX_ID, description="id (1 to 2147483647)")]
-QueryId = Annotated[int | None, Parameter(ge=1, le=MAX_ID, description="id (1 to 2147483647)")]
+PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID, description="id (1 to 2147483647)")]
+QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID, description="id (1 to 2147483647)")]
 IfMatch = Annotated[
     str | None,
     HeaderParameter(
@@ -42,10 +42,6 @@ ETAG_HEADERS = [
 def provide_expected_revision(if_match: IfMatch = None) -> int | None:
     """The revision an If-Match header names (None without one); a malformed header is a 422."""
     return parse_if_match(if_match)
-
-
-#: What a write handler receives: the app provides it from If-Match (`provide_expected_revision`).
-ExpectedRevision = int | None
 
 
 class _Revised(Protocol):

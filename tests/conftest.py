@@ -24,7 +24,7 @@ from service.db import Database
 from service.fixtures_loader import load_reference_data
 from service.settings import Settings
 from tests.factories import Caller, create_operator, register_company, register_freelancer
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -128,17 +128,17 @@ async def database(backend: Backend) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-def scoring_queue(backend: Backend) -> RecordingScoringQueue:
+def work_queue(backend: Backend) -> RecordingWorkQueue:
     """Records what the API enqueues; tests that want matches set `inline = True`."""
-    return RecordingScoringQueue(backend.settings)
+    return RecordingWorkQueue(backend.settings)
 
 
 @pytest.fixture
 async def client(
-    backend: Backend, database: Database, scoring_queue: RecordingScoringQueue
+    backend: Backend, database: Database, work_queue: RecordingWorkQueue
 ) -> AsyncIterator[AsyncTestClient[object]]:
     """A real HTTP client (httpx) against the real app, on a fresh database."""
-    app = create_app(backend.settings, scoring_queue=scoring_queue)
+    app = create_app(backend.settings, work_queue=work_queue)
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from models import Mission
 from models.enums import Role
 from service import migrations
-from service.accounts import create_account
+from service.accounts.services import create_account
 from service.db import Database
 from service.fixtures_loader import load_demo_data, load_reference_data
 from service.scoring.services import score_missions

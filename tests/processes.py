@@ -27,7 +27,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 class WorkerProcess:
-    """The command `ctomatch worker` runs (docker-compose's worker service too), logging to a file."""
+    """The Celery worker `ctomatch worker` runs (docker-compose's worker service too), as its own process
+    (`service.cli.worker_command`: the same arguments, the app built from `env`), logging to a file."""
 
     def __init__(
         self,

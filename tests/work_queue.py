@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import FreelancerProfile, Mission, ScoringJob
+from service.background.queue import WorkQueue
 from service.db import Database
 from service.scoring import jobs, services
-from service.scoring.queue import ScoringQueue
 from service.settings import Settings
 
 
 @dataclass
-class RecordingScoringQueue(ScoringQueue):
+class RecordingWorkQueue(WorkQueue):
     settings: Settings
     inline: bool = False
     calls: list[tuple[str, object]] = field(default_factory=list)

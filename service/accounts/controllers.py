@@ -12,13 +12,16 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.datastructures import CacheControlHeader
 from litestar.params import HeaderParameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import Role
-from service.accounts import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY_PATTERN, get_account, replace_api_key
-from service.auth.actor import Actor, roles
-from service.params import PathId
-from service.settings import Settings
+from service.accounts.services import (
+    IDEMPOTENCY_HEADER,
+    IDEMPOTENCY_KEY_PATTERN,
+    get_account,
+    replace_api_key,
+)
+from service.auth.actor import roles
+from service.handler_params import AppSettings, CurrentActor, DbSession, PathId
 
 #: Responses that carry an API key must not be kept by any cache.
 NO_STORE = CacheControlHeader(no_store=True)
@@ -67,7 +70,7 @@ class AccountController(Controller):
         summary="The calling account",
         description="Roles: any signed-in account.",
     )
-    async def me(self, actor: Actor) -> MeOut:
+    async def me(self, actor: CurrentActor) -> MeOut:
         return MeOut(actor.account_id, actor.role, actor.email, actor.freelancer_id, actor.company_id)
 
     @post(
@@ -81,7 +84,7 @@ class AccountController(Controller):
         cache_control=NO_STORE,
     )
     async def issue_api_key(
-        self, db_session: AsyncSession, settings: Settings, actor: Actor, account_id: PathId
+        self, db_session: DbSession, settings: AppSettings, actor: CurrentActor, account_id: PathId
     ) -> ApiKeyIssued:
         account = await get_account(db_session, account_id)
         key = await replace_api_key(

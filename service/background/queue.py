@@ -20,13 +20,13 @@ from typing import Any
 import anyio
 from kombu.utils.url import maybe_sanitize_url
 
-from service.logging_config import redact_text
-from workers.task_names import (
+from service.background.task_names import (
     TASK_DELIVER_NOTIFICATIONS,
     TASK_RESCORE_ALL,
     TASK_SCORE_MISSION,
     TASK_SCORE_PROFILE,
 )
+from service.logging_config import redact_text
 
 logger = logging.getLogger("ctomatch.scoring.queue")
 
@@ -36,7 +36,7 @@ logger = logging.getLogger("ctomatch.scoring.queue")
 ENQUEUE_COOLDOWN_SECONDS = 5.0
 
 
-class ScoringQueue(ABC):
+class WorkQueue(ABC):
     """Where services report changes; a base class (not a Protocol) so Litestar can inject it."""
 
     @abstractmethod
@@ -53,7 +53,7 @@ class ScoringQueue(ABC):
         """Outbox rows were committed; deliver them now rather than at the next periodic run."""
 
 
-class CeleryScoringQueue(ScoringQueue):
+class CeleryWorkQueue(WorkQueue):
     """Sends by task name, so the API never imports the worker code."""
 
     def __init__(

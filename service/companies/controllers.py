@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Response, get, patch, post
-from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.di import NamedDependency, Provide
+from litestar.params import Body, FromQuery, QueryParameter
 
 from models.enums import Context, Role
-from service.account_controller import NO_STORE, IdempotencyKey
-from service.auth.actor import ANONYMOUS, Actor, roles
+from service import openapi_examples
+from service.accounts.controllers import NO_STORE, IdempotencyKey
+from service.auth.actor import ANONYMOUS, roles
 from service.companies import services
 from service.companies.schemas import (
     CompanyCreate,
@@ -19,10 +20,34 @@ from service.companies.schemas import (
     CompanyRegistered,
     CompanyUpdate,
 )
-from service.pagination import Page, PageParams
-from service.params import ETAG_HEADERS, ExpectedRevision, PathId, with_etag
-from service.scoring.queue import ScoringQueue
-from service.settings import Settings
+from service.handler_params import (
+    AppSettings,
+    BackgroundQueue,
+    CurrentActor,
+    DbSession,
+    ExpectedRevision,
+    PageQuery,
+    PathId,
+)
+from service.pagination import Page
+from service.params import ETAG_HEADERS, with_etag
+
+CompanyCreateBody = Annotated[CompanyCreate, Body(examples=openapi_examples.COMPANY_CREATE)]
+CompanyUpdateBody = Annotated[CompanyUpdate, Body(examples=openapi_examples.COMPANY_UPDATE)]
+CompanyListFilters = NamedDependency[services.CompanyFilters]
+
+
+def provide_company_filters(
+    context: FromQuery[Context | None] = None,
+    status: Annotated[str, QueryParameter(pattern="^(active|inactive|all)$")] = "all",
+    sort: Annotated[
+        str, QueryParameter(description="name, created_at, updated_at; '-' for descending")
+    ] = "name",
+) -> services.CompanyFilters:
+    """The query of GET /companies, as the filters the service takes."""
+    return services.CompanyFilters(
+        active={"active": True, "inactive": False}.get(status), context=context, sort=sort
+    )
 
 
 class CompanyController(Controller):
@@ -41,9 +66,9 @@ class CompanyController(Controller):
     )
     async def register(
         self,
-        db_session: AsyncSession,
-        settings: Settings,
-        data: CompanyCreate,
+        db_session: DbSession,
+        settings: AppSettings,
+        data: CompanyCreateBody,
         idempotency_key: IdempotencyKey = None,
     ) -> CompanyRegistered:
         company, api_key = await services.register_company(
@@ -51,24 +76,17 @@ class CompanyController(Controller):
         )
         return CompanyRegistered(company=services.to_private(company), api_key=api_key)
 
-    @get("/", opt=roles(Role.OPERATOR), summary="List companies", description="Roles: operator.")
+    @get(
+        "/",
+        dependencies={"filters": Provide(provide_company_filters, sync_to_thread=False)},
+        opt=roles(Role.OPERATOR),
+        summary="List companies",
+        description="Roles: operator.",
+    )
     async def list_companies(
-        self,
-        db_session: AsyncSession,
-        page: PageParams,
-        context: Context | None = None,
-        status: Annotated[str, Parameter(pattern="^(active|inactive|all)$")] = "all",
-        sort: Annotated[
-            str, Parameter(description="name, created_at, updated_at; '-' for descending")
-        ] = "name",
+        self, db_session: DbSession, page: PageQuery, filters: CompanyListFilters
     ) -> Page[CompanyPrivate]:
-        items, total = await services.list_companies(
-            db_session,
-            page,
-            active={"active": True, "inactive": False}.get(status),
-            context=context,
-            sort=sort,
-        )
+        items, total = await services.list_companies(db_session, filters, page)
         return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
     @get(
@@ -81,7 +99,7 @@ class CompanyController(Controller):
         ),
     )
     async def read(
-        self, db_session: AsyncSession, actor: Actor, company_id: PathId
+        self, db_session: DbSession, actor: CurrentActor, company_id: PathId
     ) -> Response[CompanyPublic | CompanyPrivate]:
         return with_etag(await services.read_company_for(db_session, actor, company_id))
 
@@ -97,10 +115,10 @@ class CompanyController(Controller):
     )
     async def update(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
+        db_session: DbSession,
+        actor: CurrentActor,
         company_id: PathId,
-        data: CompanyUpdate,
+        data: CompanyUpdateBody,
         expected_revision: ExpectedRevision,
     ) -> Response[CompanyPrivate]:
         company = await services.update_company(
@@ -118,13 +136,13 @@ class CompanyController(Controller):
     )
     async def close(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
-        scoring_queue: ScoringQueue,
+        db_session: DbSession,
+        actor: CurrentActor,
+        work_queue: BackgroundQueue,
         company_id: PathId,
         expected_revision: ExpectedRevision,
     ) -> Response[CompanyPrivate]:
         company = await services.close_company(
-            db_session, actor, company_id, queue=scoring_queue, expected_revision=expected_revision
+            db_session, actor, company_id, queue=work_queue, expected_revision=expected_revision
         )
         return with_etag(company)

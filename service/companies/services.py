@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-import msgspec
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Company, Mission
-from models.enums import MissionStatus, Role
-from service.accounts import register_account
+from models.enums import Context, MissionStatus, Role
+from service.accounts.services import register_account
 from service.auth.actor import Actor
+from service.background.queue import WorkQueue
 from service.companies.schemas import CompanyCreate, CompanyPrivate, CompanyPublic, CompanyUpdate
 from service.errors import Forbidden, NotFound
 from service.pagination import PageParams
 from service.querying import apply_sort, fetch_page
 from service.revisions import lock_for_write
-from service.scoring.queue import ScoringQueue
+from service.shapes import apply_patch, body_values, read_shape
 
 SORT_KEYS = {"name": Company.name, "created_at": Company.created_at, "updated_at": Company.updated_at}
+
+
+@dataclass(frozen=True)
+class CompanyFilters:
+    active: bool | None = None
+    context: Context | None = None
+    sort: str = "name"
 
 
 async def register_company(
@@ -35,15 +42,10 @@ async def register_company(
     def attach(account: Account) -> None:
         session.add(
             Company(
+                **body_values(data, handled={"email", "sector"}),  # the e-mail is the account's
                 account_id=account.id,
                 account=account,
-                name=data.name,
-                context=data.context,
-                size=data.size,
                 sector=data.sector or "",
-                city=data.city,
-                description=data.description,
-                phone=data.phone,
             )
         )
 
@@ -88,14 +90,14 @@ async def read_company_for(
 
 
 async def list_companies(
-    session: AsyncSession, page: PageParams, *, active: bool | None, context: str | None, sort: str
+    session: AsyncSession, filters: CompanyFilters, page: PageParams
 ) -> tuple[list[CompanyPrivate], int]:
     query = select(Company)
-    if active is not None:
-        query = query.where(Company.active.is_(active))
-    if context is not None:
-        query = query.where(Company.context == context)
-    rows, total = await fetch_page(session, apply_sort(query, sort, SORT_KEYS, Company.id), page)
+    if filters.active is not None:
+        query = query.where(Company.active.is_(filters.active))
+    if filters.context is not None:
+        query = query.where(Company.context == filters.context)
+    rows, total = await fetch_page(session, apply_sort(query, filters.sort, SORT_KEYS, Company.id), page)
     return [to_private(c) for c in rows], total
 
 
@@ -118,9 +120,7 @@ async def update_company(
 ) -> CompanyPrivate:
     """All or nothing, last writer wins unless If-Match names an older revision (409)."""
     company = await _company_for_write(session, actor, company_id, expected_revision)
-    for field, value in msgspec.structs.asdict(data).items():
-        if value is not msgspec.UNSET:
-            setattr(company, field, value)
+    apply_patch(company, data)
     await session.flush()
     written = to_private(company)  # what this write stored, before the commit releases the lock
     await session.commit()
@@ -132,7 +132,7 @@ async def close_company(
     actor: Actor,
     company_id: int,
     *,
-    queue: ScoringQueue | None = None,
+    queue: WorkQueue | None = None,
     expected_revision: int | None = None,
 ) -> CompanyPrivate:
     """A closed company posts nothing more, and its open missions close with it (their revision moves)."""
@@ -155,25 +155,10 @@ async def close_company(
     return written
 
 
-def _public_fields(company: Company) -> dict[str, Any]:
-    return {
-        "id": company.id,
-        "name": company.name,
-        "context": company.context,
-        "size": company.size,
-        "sector": company.sector,
-        "city": company.city,
-        "description": company.description,
-        "active": company.active,
-        "revision": company.revision,
-        "created_at": company.created_at,
-        "updated_at": company.updated_at,
-    }
-
-
 def to_public(company: Company) -> CompanyPublic:
-    return CompanyPublic(**_public_fields(company))
+    return read_shape(company, CompanyPublic)
 
 
 def to_private(company: Company) -> CompanyPrivate:
-    return CompanyPrivate(**_public_fields(company), email=company.account.email, phone=company.phone)
+    """Every field read from the company (its phone included), the e-mail from its account."""
+    return read_shape(company, CompanyPrivate, email=company.account.email)

@@ -5,7 +5,7 @@ also loads the account (joined) and runs the select-in loaders of both child lis
 the time at 100,000 profiles. Here each chunk of rows is one Core query for the parent columns, one
 for the competences and one for the CTO missions (selected on the child table's own key: the ids of
 a batch, or the id range of a chunk of "every active"), grouped in Python. The result equals what
-`service.scoring.adapters.profile_input` / `mission_input` build from ORM rows (tests hold them
+`service.engine_inputs.rows.profile_input` / `mission_input` build from ORM rows (tests hold them
 together): child lists come in the same order, sorted by the database as the relationships are.
 
 "Every active profile" is read in id-ordered chunks (keyset pagination), so the rows in flight stay

@@ -6,12 +6,13 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, Response, get, patch, post
-from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.di import NamedDependency, Provide
+from litestar.params import Body, FromQuery, QueryParameter
 
 from models.enums import RemotePreference, Role
-from service.account_controller import NO_STORE, IdempotencyKey
-from service.auth.actor import ANONYMOUS, Actor, roles
+from service import openapi_examples
+from service.accounts.controllers import NO_STORE, IdempotencyKey
+from service.auth.actor import ANONYMOUS, roles
 from service.freelancers import services
 from service.freelancers.schemas import (
     FreelancerCreate,
@@ -20,11 +21,53 @@ from service.freelancers.schemas import (
     FreelancerRegistered,
     FreelancerUpdate,
 )
-from service.pagination import Page, PageParams
-from service.params import ETAG_HEADERS, ExpectedRevision, PathId, with_etag
+from service.handler_params import (
+    AppSettings,
+    BackgroundQueue,
+    CurrentActor,
+    DbSession,
+    ExpectedRevision,
+    PageQuery,
+    PathId,
+)
+from service.pagination import Page
+from service.params import ETAG_HEADERS, with_etag
 from service.reference.services import list_rate_bands
-from service.scoring.queue import ScoringQueue
-from service.settings import Settings
+
+FreelancerCreateBody = Annotated[FreelancerCreate, Body(examples=openapi_examples.FREELANCER_CREATE)]
+FreelancerUpdateBody = Annotated[FreelancerUpdate, Body(examples=openapi_examples.FREELANCER_UPDATE)]
+FreelancerListFilters = NamedDependency[services.FreelancerFilters]
+
+
+def provide_freelancer_filters(
+    competence: Annotated[list[str] | None, QueryParameter(description="competence id, repeatable")] = None,
+    band: Annotated[str | None, QueryParameter(description="experience band id")] = None,
+    tjm_min: Annotated[int | None, QueryParameter(ge=0, le=100_000)] = None,
+    tjm_max: Annotated[int | None, QueryParameter(ge=0, le=100_000)] = None,
+    remote: FromQuery[RemotePreference | None] = None,
+    available_by: Annotated[
+        date | None, QueryParameter(description="available on or before this date")
+    ] = None,
+    status: Annotated[str, QueryParameter(pattern="^(active|inactive|all)$")] = "active",
+    sort: Annotated[
+        str,
+        QueryParameter(
+            description="tjm, years_experience, available_from, created_at, updated_at, full_name; "
+            "'-' for descending"
+        ),
+    ] = "-updated_at",
+) -> services.FreelancerFilters:
+    """The query of GET /freelancers, as the filters the service takes."""
+    return services.FreelancerFilters(
+        competences=tuple(competence or ()),
+        band=band,
+        tjm_min=tjm_min,
+        tjm_max=tjm_max,
+        remote=remote,
+        available_by=available_by,
+        active={"active": True, "inactive": False}.get(status),
+        sort=sort,
+    )
 
 
 class FreelancerController(Controller):
@@ -43,14 +86,14 @@ class FreelancerController(Controller):
     )
     async def register(
         self,
-        db_session: AsyncSession,
-        settings: Settings,
-        scoring_queue: ScoringQueue,
-        data: FreelancerCreate,
+        db_session: DbSession,
+        settings: AppSettings,
+        work_queue: BackgroundQueue,
+        data: FreelancerCreateBody,
         idempotency_key: IdempotencyKey = None,
     ) -> FreelancerRegistered:
         profile, api_key = await services.register_freelancer(
-            db_session, data, settings.secret_key, queue=scoring_queue, idempotency_key=idempotency_key
+            db_session, data, settings.secret_key, queue=work_queue, idempotency_key=idempotency_key
         )
         return FreelancerRegistered(
             profile=services.to_private(profile, await list_rate_bands(db_session)), api_key=api_key
@@ -58,6 +101,7 @@ class FreelancerController(Controller):
 
     @get(
         "/",
+        dependencies={"filters": Provide(provide_freelancer_filters, sync_to_thread=False)},
         opt=roles(Role.COMPANY, Role.OPERATOR),
         summary="List freelancer profiles",
         description=(
@@ -66,37 +110,8 @@ class FreelancerController(Controller):
         ),
     )
     async def list_profiles(
-        self,
-        db_session: AsyncSession,
-        actor: Actor,
-        page: PageParams,
-        competence: Annotated[list[str] | None, Parameter(description="competence id, repeatable")] = None,
-        band: Annotated[str | None, Parameter(description="experience band id")] = None,
-        tjm_min: Annotated[int | None, Parameter(ge=0, le=100_000)] = None,
-        tjm_max: Annotated[int | None, Parameter(ge=0, le=100_000)] = None,
-        remote: RemotePreference | None = None,
-        available_by: Annotated[
-            date | None, Parameter(description="available on or before this date")
-        ] = None,
-        status: Annotated[str, Parameter(pattern="^(active|inactive|all)$")] = "active",
-        sort: Annotated[
-            str,
-            Parameter(
-                description="tjm, years_experience, available_from, created_at, updated_at, full_name; "
-                "'-' for descending"
-            ),
-        ] = "-updated_at",
+        self, db_session: DbSession, actor: CurrentActor, page: PageQuery, filters: FreelancerListFilters
     ) -> Page[FreelancerPublic | FreelancerPrivate]:
-        filters = services.FreelancerFilters(
-            competences=tuple(competence or ()),
-            band=band,
-            tjm_min=tjm_min,
-            tjm_max=tjm_max,
-            remote=remote,
-            available_by=available_by,
-            active={"active": True, "inactive": False}.get(status),
-            sort=sort,
-        )
         items, total = await services.list_profiles_for(db_session, actor, filters, page)
         return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
@@ -111,7 +126,7 @@ class FreelancerController(Controller):
         ),
     )
     async def read(
-        self, db_session: AsyncSession, actor: Actor, profile_id: PathId
+        self, db_session: DbSession, actor: CurrentActor, profile_id: PathId
     ) -> Response[FreelancerPublic | FreelancerPrivate]:
         return with_etag(await services.read_profile_for(db_session, actor, profile_id))
 
@@ -128,15 +143,15 @@ class FreelancerController(Controller):
     )
     async def update(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
-        scoring_queue: ScoringQueue,
+        db_session: DbSession,
+        actor: CurrentActor,
+        work_queue: BackgroundQueue,
         profile_id: PathId,
-        data: FreelancerUpdate,
+        data: FreelancerUpdateBody,
         expected_revision: ExpectedRevision,
     ) -> Response[FreelancerPrivate]:
         profile = await services.update_profile(
-            db_session, actor, profile_id, data, queue=scoring_queue, expected_revision=expected_revision
+            db_session, actor, profile_id, data, queue=work_queue, expected_revision=expected_revision
         )
         return with_etag(profile)
 
@@ -153,13 +168,13 @@ class FreelancerController(Controller):
     )
     async def deactivate(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
-        scoring_queue: ScoringQueue,
+        db_session: DbSession,
+        actor: CurrentActor,
+        work_queue: BackgroundQueue,
         profile_id: PathId,
         expected_revision: ExpectedRevision,
     ) -> Response[FreelancerPrivate]:
         profile = await services.deactivate_profile(
-            db_session, actor, profile_id, queue=scoring_queue, expected_revision=expected_revision
+            db_session, actor, profile_id, queue=work_queue, expected_revision=expected_revision
         )
         return with_etag(profile)

@@ -21,8 +21,10 @@ from models import (
     RateBand,
 )
 from models.enums import COMPETENCE_KINDS, MatchStatus, RemotePreference, Role, TaxonomyKind
-from service.accounts import register_account
+from service.accounts.services import register_account
 from service.auth.actor import Actor
+from service.background.queue import WorkQueue
+from service.engine_inputs.rows import grid_from_rows
 from service.errors import FieldError, Forbidden, InvalidInput, NotFound
 from service.freelancers.schemas import (
     Certification,
@@ -33,19 +35,20 @@ from service.freelancers.schemas import (
     FreelancerUpdate,
     PastRole,
     PublicReference,
-    Reference,
 )
 from service.market.services import band_for_years
 from service.pagination import PageParams
 from service.querying import apply_sort, check_range, count_of, page_total
 from service.reference.services import check_taxonomy_ids, list_rate_bands
 from service.revisions import lock_for_write
-from service.scoring.adapters import grid_from_rows
-from service.scoring.queue import ScoringQueue
+from service.shapes import apply_patch, body_values, columns_for, only_fields, read_shape
 
 #: A company sees a freelancer's contact data once it has accepted a proposal of that freelancer
 #: for one of its missions (README, "Access rules").
 CONTACT_VISIBLE_STATUSES = frozenset({MatchStatus.ACCEPTED})
+
+#: Body fields stored as child rows (`_set_competences`, `_set_cto_missions`), not as columns.
+CHILD_ROW_FIELDS = frozenset({"competences", "cto_missions"})
 
 SORT_KEYS = {
     "tjm": FreelancerProfile.tjm,
@@ -122,7 +125,7 @@ async def register_freelancer(
     secret_key: str,
     api_key: str | None = None,
     *,
-    queue: ScoringQueue | None = None,
+    queue: WorkQueue | None = None,
     idempotency_key: str | None = None,
 ) -> tuple[FreelancerProfile, str]:
     """Creates the account and profile; a retry with the same `idempotency_key` answers the same profile."""
@@ -138,23 +141,7 @@ async def register_freelancer(
         profile = FreelancerProfile(
             account_id=account.id,
             account=account,
-            full_name=data.full_name,
-            headline=data.headline,
-            summary=data.summary,
-            years_experience=data.years_experience,
-            tjm=data.tjm,
-            available_from=data.available_from,
-            days_per_week=data.days_per_week,
-            remote_preference=data.remote_preference,
-            location=data.location,
-            orientation=data.orientation,
-            sectors=list(data.sectors),
-            certifications=[msgspec.to_builtins(c) for c in data.certifications],
-            stack=list(data.stack),
-            past_roles=[msgspec.to_builtins(r) for r in data.past_roles],
-            references=[msgspec.to_builtins(r) for r in data.references],
-            phone=data.phone,
-            linkedin_url=data.linkedin_url,
+            **body_values(data, handled=CHILD_ROW_FIELDS | {"email"}),  # the e-mail is the account's
         )
         _set_competences(profile, data.competences)
         _set_cto_missions(profile, data.cto_missions)
@@ -253,30 +240,9 @@ def _filter_clauses(filters: FreelancerFilters, bands: Sequence[RateBand]) -> li
     return where
 
 
-#: The profile columns both views show; the private view adds `_PRIVATE_COLUMNS`.
-_LISTED_COLUMNS = (
-    FreelancerProfile.id,
-    FreelancerProfile.full_name,
-    FreelancerProfile.headline,
-    FreelancerProfile.summary,
-    FreelancerProfile.years_experience,
-    FreelancerProfile.tjm,
-    FreelancerProfile.available_from,
-    FreelancerProfile.days_per_week,
-    FreelancerProfile.remote_preference,
-    FreelancerProfile.location,
-    FreelancerProfile.orientation,
-    FreelancerProfile.sectors,
-    FreelancerProfile.certifications,
-    FreelancerProfile.stack,
-    FreelancerProfile.past_roles,
-    FreelancerProfile.references,
-    FreelancerProfile.active,
-    FreelancerProfile.revision,
-    FreelancerProfile.created_at,
-    FreelancerProfile.updated_at,
-)
-_PRIVATE_COLUMNS = (Account.email, FreelancerProfile.phone, FreelancerProfile.linkedin_url)
+#: The profile columns each view shows: a company's listing never selects the private ones.
+_PUBLIC_COLUMNS = columns_for(FreelancerProfile, FreelancerPublic)
+_PRIVATE_COLUMNS = (*columns_for(FreelancerProfile, FreelancerPrivate), Account.email)
 
 
 async def _child_lists(
@@ -327,7 +293,7 @@ async def list_profiles_for(
         .offset(page.offset)
         .subquery()
     )
-    columns = (*_LISTED_COLUMNS, *_PRIVATE_COLUMNS) if actor.is_operator else _LISTED_COLUMNS
+    columns = _PRIVATE_COLUMNS if actor.is_operator else _PUBLIC_COLUMNS
     query = (
         select(*columns, count_of(ids).label("total"))
         .select_from(FreelancerProfile)
@@ -356,7 +322,7 @@ async def update_profile(
     profile_id: int,
     data: FreelancerUpdate,
     *,
-    queue: ScoringQueue | None = None,
+    queue: WorkQueue | None = None,
     expected_revision: int | None = None,
 ) -> FreelancerPrivate:
     """All or nothing: the row is locked first (service.revisions), then replaced as a whole."""
@@ -371,28 +337,7 @@ async def update_profile(
         certifications=None if data.certifications is msgspec.UNSET else data.certifications,
         past_roles=None if data.past_roles is msgspec.UNSET else data.past_roles,
     )
-    for field in (
-        "full_name",
-        "headline",
-        "summary",
-        "years_experience",
-        "tjm",
-        "available_from",
-        "days_per_week",
-        "remote_preference",
-        "location",
-        "orientation",
-        "phone",
-        "linkedin_url",
-        "active",
-    ):
-        value = getattr(data, field)
-        if value is not msgspec.UNSET:
-            setattr(profile, field, value)
-    for field in ("sectors", "stack", "certifications", "past_roles", "references"):
-        value = getattr(data, field)
-        if value is not msgspec.UNSET:
-            setattr(profile, field, msgspec.to_builtins(value))
+    apply_patch(profile, data, handled=CHILD_ROW_FIELDS)
     if data.competences is not msgspec.UNSET:
         _set_competences(profile, data.competences)
     if data.cto_missions is not msgspec.UNSET:
@@ -412,7 +357,7 @@ async def deactivate_profile(
     actor: Actor,
     profile_id: int,
     *,
-    queue: ScoringQueue | None = None,
+    queue: WorkQueue | None = None,
     expected_revision: int | None = None,
 ) -> FreelancerPrivate:
     return await update_profile(
@@ -462,12 +407,14 @@ def to_private(profile: FreelancerProfile, bands: Sequence[RateBand]) -> Freelan
 def _public_view(
     profile: ProfileFields, competences: list[CompetenceLevel], cto_missions: list[str], band_id: str
 ) -> FreelancerPublic:
-    return FreelancerPublic(
-        **_shared_fields(profile, competences, cto_missions, band_id),
-        references=[
-            msgspec.convert({k: v for k, v in r.items() if k != "contact"}, PublicReference)
-            for r in profile.references
-        ],
+    """Every public field read from the profile; its references without their private contacts."""
+    return read_shape(
+        profile,
+        FreelancerPublic,
+        experience_band=band_id,
+        competences=competences,
+        cto_missions=cto_missions,
+        references=[only_fields(r, PublicReference) for r in profile.references],
     )
 
 
@@ -478,39 +425,12 @@ def _private_view(
     band_id: str,
     email: str,
 ) -> FreelancerPrivate:
-    return FreelancerPrivate(
-        **_shared_fields(profile, competences, cto_missions, band_id),
-        references=[msgspec.convert(r, Reference) for r in profile.references],
+    """Every field read from the profile (contacts included), the e-mail from its account."""
+    return read_shape(
+        profile,
+        FreelancerPrivate,
+        experience_band=band_id,
+        competences=competences,
+        cto_missions=cto_missions,
         email=email,
-        phone=profile.phone,
-        linkedin_url=profile.linkedin_url,
     )
-
-
-def _shared_fields(
-    profile: ProfileFields, competences: list[CompetenceLevel], cto_missions: list[str], band_id: str
-) -> dict[str, Any]:
-    return {
-        "id": profile.id,
-        "full_name": profile.full_name,
-        "headline": profile.headline,
-        "summary": profile.summary,
-        "years_experience": profile.years_experience,
-        "experience_band": band_id,
-        "tjm": profile.tjm,
-        "available_from": profile.available_from,
-        "days_per_week": profile.days_per_week,
-        "remote_preference": profile.remote_preference,
-        "location": profile.location,
-        "orientation": profile.orientation,
-        "competences": competences,
-        "cto_missions": cto_missions,
-        "sectors": list(profile.sectors),
-        "certifications": [msgspec.convert(c, Certification) for c in profile.certifications],
-        "stack": list(profile.stack),
-        "past_roles": [msgspec.convert(r, PastRole) for r in profile.past_roles],
-        "active": profile.active,
-        "revision": profile.revision,
-        "created_at": profile.created_at,
-        "updated_at": profile.updated_at,
-    }

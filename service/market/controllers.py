@@ -6,13 +6,13 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get
-from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.params import QueryParameter
 
 from service.auth.actor import ANONYMOUS, roles
+from service.handler_params import DbSession
 from service.market.services import MarketPosition, describe_position, market_position, resolve_band
-from service.reference.controllers import band_out
 from service.reference.schemas import RateBandOut
+from service.shapes import read_shape
 
 
 class MarketCheckOut(msgspec.Struct):
@@ -37,16 +37,16 @@ class MarketController(Controller):
     )
     async def market_check(
         self,
-        db_session: AsyncSession,
-        tjm: Annotated[int, Parameter(ge=1, le=100_000, description="daily rate, € per day")],
-        years: Annotated[float | None, Parameter(ge=0, le=60, description="years of experience")] = None,
-        band: Annotated[str | None, Parameter(description="experience band id, e.g. y11_15")] = None,
+        db_session: DbSession,
+        tjm: Annotated[int, QueryParameter(ge=1, le=100_000, description="daily rate, € per day")],
+        years: Annotated[float | None, QueryParameter(ge=0, le=60, description="years of experience")] = None,
+        band: Annotated[str | None, QueryParameter(description="experience band id, e.g. y11_15")] = None,
     ) -> MarketCheckOut:
         rate_band = await resolve_band(db_session, years, band)
         position = market_position(rate_band, tjm)
         above_ceiling = rate_band.tjm_ceiling is not None and tjm > rate_band.tjm_ceiling
         return MarketCheckOut(
-            band=band_out(rate_band),
+            band=read_shape(rate_band, RateBandOut),
             tjm=tjm,
             position=position,
             above_ceiling=above_ceiling,

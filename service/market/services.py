@@ -8,9 +8,9 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import RateBand
+from service.engine_inputs.rows import grid_from_rows
 from service.errors import FieldError, InvalidInput, NotFound
 from service.reference.services import get_rate_band, list_rate_bands
-from service.scoring.adapters import grid_from_rows
 
 
 class MarketPosition(StrEnum):

@@ -1,26 +1,102 @@
-"""HTTP routes of the review queue, match decisions and their audit trail."""
+"""HTTP routes of matches: the best matches of a mission or a freelancer, the review queue, decisions and
+their audit trail."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from litestar import Controller, Response, get, post
-from litestar.params import HeaderParameter, Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.di import NamedDependency, Provide
+from litestar.params import Body, FromQuery, HeaderParameter, QueryParameter
 
 from models.enums import MatchStatus, Role
-from service.auth.actor import Actor, roles
+from service import openapi_examples
+from service.auth.actor import roles
+from service.handler_params import BackgroundQueue, CurrentActor, DbSession, PageQuery, PathId, QueryId
+from service.matches import lists, services
+from service.matches.schemas import DecisionIn, DecisionOut, MatchDetail, MatchList, ReviewItem
 from service.openapi_docs import problems
-from service.pagination import Page, PageParams
-from service.params import ETAG_HEADERS, PathId, QueryId
-from service.review import services
-from service.review.schemas import DecisionIn, DecisionOut, MatchDetail, ReviewItem
+from service.pagination import Page
+from service.params import ETAG_HEADERS
 from service.revisions import etag
-from service.scoring.queue import ScoringQueue
+
+TopK = Annotated[int, QueryParameter(ge=1, le=200, description="how many matches, best first")]
+MinScore = Annotated[float, QueryParameter(ge=0, le=100, description="only matches scoring at least this")]
+IncludeExcluded = FromQuery[bool]
+#: Here `If-Match` carries the match's version; without it (or `version`) the decision is a 428.
+MatchIfMatch = Annotated[str | None, HeaderParameter(name="If-Match")]
+DecisionBody = Annotated[DecisionIn, Body(examples=openapi_examples.DECISION)]
+ReviewQueueFilters = NamedDependency[services.QueueFilters]
+
+
+def provide_queue_filters(
+    status: Annotated[
+        list[MatchStatus] | None, QueryParameter(description="repeatable; default pending")
+    ] = None,
+    flagged: Annotated[bool, QueryParameter(description="only matches flagged for a second look")] = False,
+    mission_id: QueryId = None,
+    company_id: QueryId = None,
+    min_score: Annotated[float, QueryParameter(ge=0, le=100)] = 0,
+    band: Annotated[str | None, QueryParameter(description="freelancer's experience band id")] = None,
+    tjm_position: Annotated[str | None, QueryParameter(pattern="^(below|within|above)$")] = None,
+) -> services.QueueFilters:
+    """The query of GET /review-queue, as the filters the service takes."""
+    return services.QueueFilters(
+        statuses=tuple(status or (MatchStatus.PENDING,)),
+        flagged_only=flagged,
+        mission_id=mission_id,
+        company_id=company_id,
+        min_score=min_score,
+        band=band,
+        tjm_position=tjm_position,
+    )
 
 
 def _with_etag(detail: MatchDetail) -> Response[MatchDetail]:
     return Response(detail, headers={"ETag": etag(detail.version)})
+
+
+class MatchController(Controller):
+    path = "/api/v1"
+    tags = ["matching"]  # noqa: RUF012
+
+    @get(
+        "/missions/{mission_id:str}/matches",
+        opt=roles(Role.COMPANY, Role.OPERATOR),
+        summary="Best candidates for a mission, with the breakdown and reasons",
+        description="Roles: the company that posted the mission, operators.",
+    )
+    async def for_mission(
+        self,
+        db_session: DbSession,
+        actor: CurrentActor,
+        mission_id: PathId,
+        limit: TopK = 20,
+        min_score: MinScore = 0,
+        include_excluded: IncludeExcluded = False,
+    ) -> MatchList:
+        return await lists.matches_for_mission(
+            db_session, actor, mission_id, limit=limit, min_score=min_score, include_excluded=include_excluded
+        )
+
+    @get(
+        "/freelancers/{profile_id:str}/matches",
+        opt=roles(Role.FREELANCER, Role.OPERATOR),
+        summary="Best missions for a freelancer, with the breakdown and reasons",
+        description="Roles: the freelancer themself, operators.",
+    )
+    async def for_freelancer(
+        self,
+        db_session: DbSession,
+        actor: CurrentActor,
+        profile_id: PathId,
+        limit: TopK = 20,
+        min_score: MinScore = 0,
+        include_excluded: IncludeExcluded = False,
+    ) -> MatchList:
+        return await lists.matches_for_freelancer(
+            db_session, actor, profile_id, limit=limit, min_score=min_score, include_excluded=include_excluded
+        )
 
 
 class ReviewController(Controller):
@@ -29,6 +105,7 @@ class ReviewController(Controller):
 
     @get(
         "/review-queue",
+        dependencies={"filters": Provide(provide_queue_filters, sync_to_thread=False)},
         opt=roles(Role.OPERATOR),
         summary="Matches waiting for a decision",
         description=(
@@ -37,28 +114,8 @@ class ReviewController(Controller):
         ),
     )
     async def review_queue(
-        self,
-        db_session: AsyncSession,
-        page: PageParams,
-        status: Annotated[
-            list[MatchStatus] | None, Parameter(description="repeatable; default pending")
-        ] = None,
-        flagged: Annotated[bool, Parameter(description="only matches flagged for a second look")] = False,
-        mission_id: QueryId = None,
-        company_id: QueryId = None,
-        min_score: Annotated[float, Parameter(ge=0, le=100)] = 0,
-        band: Annotated[str | None, Parameter(description="freelancer's experience band id")] = None,
-        tjm_position: Annotated[str | None, Parameter(pattern="^(below|within|above)$")] = None,
+        self, db_session: DbSession, page: PageQuery, filters: ReviewQueueFilters
     ) -> Page[ReviewItem]:
-        filters = services.QueueFilters(
-            statuses=tuple(status or (MatchStatus.PENDING,)),
-            flagged_only=flagged,
-            mission_id=mission_id,
-            company_id=company_id,
-            min_score=min_score,
-            band=band,
-            tjm_position=tjm_position,
-        )
         items, total = await services.review_queue(db_session, filters, page)
         return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
@@ -72,7 +129,9 @@ class ReviewController(Controller):
             "(404 before, so its existence does not leak)."
         ),
     )
-    async def read(self, db_session: AsyncSession, actor: Actor, match_id: PathId) -> Response[MatchDetail]:
+    async def read(
+        self, db_session: DbSession, actor: CurrentActor, match_id: PathId
+    ) -> Response[MatchDetail]:
         return _with_etag(await services.read_match(db_session, actor, match_id))
 
     @post(
@@ -91,14 +150,14 @@ class ReviewController(Controller):
     )
     async def decide(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
-        scoring_queue: ScoringQueue,
+        db_session: DbSession,
+        actor: CurrentActor,
+        work_queue: BackgroundQueue,
         match_id: PathId,
-        data: DecisionIn,
-        if_match: Annotated[str | None, HeaderParameter(name="If-Match")] = None,
+        data: DecisionBody,
+        if_match: MatchIfMatch = None,
     ) -> Response[MatchDetail]:
-        detail = await services.decide(db_session, actor, match_id, data, if_match, scoring_queue)
+        detail = await services.decide(db_session, actor, match_id, data, if_match, work_queue)
         return _with_etag(detail)
 
     @get(
@@ -107,5 +166,5 @@ class ReviewController(Controller):
         summary="Audit trail of a match",
         description="Roles: operator. Every decision: who, when, from, to, why (append-only).",
     )
-    async def history(self, db_session: AsyncSession, match_id: PathId) -> list[DecisionOut]:
+    async def history(self, db_session: DbSession, match_id: PathId) -> list[DecisionOut]:
         return await services.history(db_session, match_id)

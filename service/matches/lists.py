@@ -18,13 +18,14 @@ from sqlalchemy.orm import InstrumentedAttribute
 from matching import ALGORITHM_VERSION
 from models import Company, FreelancerProfile, Match, Mission, RateBand
 from models.enums import Role
+from models.match import MATCH_RANK_ORDER
 from service.auth.actor import Actor
 from service.errors import Forbidden, NotFound
+from service.matches.schemas import MatchList, MatchOut, SkillGapsOut
+from service.matches.transitions import PROPOSED_STATUSES
 from service.missions.services import budget_warning
 from service.querying import count_of
 from service.reference.services import grid_revision_columns, rate_bands_at
-from service.review.transitions import PROPOSED_STATUSES
-from service.scoring.schemas import MatchList, MatchOut, SkillGapsOut
 
 #: What a listed match shows, labelled as the fields of `MatchOut`.
 MATCH_COLUMNS = (
@@ -128,7 +129,7 @@ def _page_statement(owner: Owner, proposed_only: bool, include_excluded: bool) -
         where.append(Match.status.in_(sorted(PROPOSED_STATUSES)))
     total = count_of(select(Match.id).where(*where)).label("total")
     return (
-        listed_matches(total).where(*where).order_by(Match.score.desc(), Match.id).limit(bindparam("limit"))
+        listed_matches(total).where(*where).order_by(*MATCH_RANK_ORDER).limit(bindparam("limit"))
     )
 
 

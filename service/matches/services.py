@@ -17,21 +17,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Account, Company, FreelancerProfile, Match, MatchDecision, Mission, RateBand
 from models.enums import MatchStatus, Role
 from service.auth.actor import Actor
+from service.background.queue import WorkQueue
 from service.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, PreconditionRequired
-from service.notifications.outbox import add_notifications
-from service.pagination import PageParams
-from service.querying import page_total
-from service.review.schemas import DecisionIn, DecisionOut, MatchDetail, ReviewItem
-from service.review.transitions import (
+from service.matches.lists import listed_match_out, listed_matches, match_out
+from service.matches.schemas import DecisionIn, DecisionOut, MatchDetail, ReviewItem
+from service.matches.transitions import (
     PROPOSED_STATUSES,
     RULES,
     TransitionRefused,
     actions_for,
     next_status,
 )
+from service.notifications.outbox import add_notifications
+from service.pagination import PageParams
+from service.querying import page_total
 from service.revisions import parse_if_match
-from service.scoring.matches import listed_match_out, listed_matches, match_out
-from service.scoring.queue import ScoringQueue
 
 
 async def _load(session: AsyncSession, match_id: int) -> tuple[Match, Mission, Company, FreelancerProfile]:
@@ -78,7 +78,7 @@ async def decide(
     match_id: int,
     data: DecisionIn,
     if_match: str | None,
-    queue: ScoringQueue | None = None,
+    queue: WorkQueue | None = None,
 ) -> MatchDetail:
     match, mission, _, _ = await _load(session, match_id)
     _ensure_visible(actor, match, mission)

@@ -6,17 +6,62 @@ from datetime import date
 from typing import Annotated
 
 from litestar import Controller, Response, get, patch, post
-from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.di import NamedDependency, Provide
+from litestar.params import Body, FromQuery, QueryParameter
 
 from models.enums import MissionStatus, RemotePolicy, Role
-from service.auth.actor import Actor, roles
+from service import openapi_examples
+from service.auth.actor import roles
+from service.handler_params import (
+    BackgroundQueue,
+    CurrentActor,
+    DbSession,
+    ExpectedRevision,
+    PageQuery,
+    PathId,
+    QueryId,
+)
 from service.missions import services
 from service.missions.schemas import MissionCreate, MissionOut, MissionUpdate
 from service.openapi_docs import problems
-from service.pagination import Page, PageParams
-from service.params import ETAG_HEADERS, ExpectedRevision, PathId, QueryId, with_etag
-from service.scoring.queue import ScoringQueue
+from service.pagination import Page
+from service.params import ETAG_HEADERS, with_etag
+
+MissionCreateBody = Annotated[MissionCreate, Body(examples=openapi_examples.MISSION_CREATE)]
+MissionUpdateBody = Annotated[MissionUpdate, Body(examples=openapi_examples.MISSION_UPDATE)]
+MissionListFilters = NamedDependency[services.MissionFilters]
+
+
+def provide_mission_filters(
+    competence: Annotated[list[str] | None, QueryParameter(description="competence id, repeatable")] = None,
+    seniority: Annotated[str | None, QueryParameter(description="experience band id")] = None,
+    tjm_min: Annotated[
+        int | None, QueryParameter(ge=0, le=100_000, description="budget overlaps this range")
+    ] = None,
+    tjm_max: Annotated[int | None, QueryParameter(ge=0, le=100_000)] = None,
+    remote: FromQuery[RemotePolicy | None] = None,
+    starts_by: Annotated[date | None, QueryParameter(description="starts on or before this date")] = None,
+    status: Annotated[str, QueryParameter(pattern="^(open|closed|all)$")] = "open",
+    company_id: QueryId = None,
+    sort: Annotated[
+        str,
+        QueryParameter(
+            description="start_date, tjm_min, tjm_max, created_at, updated_at, title; '-' for descending"
+        ),
+    ] = "start_date",
+) -> services.MissionFilters:
+    """The query of GET /missions, as the filters the service takes."""
+    return services.MissionFilters(
+        competences=tuple(competence or ()),
+        seniority=seniority,
+        tjm_min=tjm_min,
+        tjm_max=tjm_max,
+        remote=remote,
+        starts_by=starts_by,
+        status=None if status == "all" else MissionStatus(status),
+        company_id=company_id,
+        sort=sort,
+    )
 
 
 class MissionController(Controller):
@@ -30,49 +75,24 @@ class MissionController(Controller):
         description="Roles: company (for itself), operator (with `company_id`).",
     )
     async def create(
-        self, db_session: AsyncSession, actor: Actor, scoring_queue: ScoringQueue, data: MissionCreate
+        self,
+        db_session: DbSession,
+        actor: CurrentActor,
+        work_queue: BackgroundQueue,
+        data: MissionCreateBody,
     ) -> MissionOut:
-        return await services.create_mission(db_session, actor, data, queue=scoring_queue)
+        return await services.create_mission(db_session, actor, data, queue=work_queue)
 
     @get(
         "/",
+        dependencies={"filters": Provide(provide_mission_filters, sync_to_thread=False)},
         opt=roles(Role.FREELANCER, Role.COMPANY, Role.OPERATOR),
         summary="List missions",
         description="Roles: company (its own), freelancer (open missions), operator (all).",
     )
     async def list_missions(
-        self,
-        db_session: AsyncSession,
-        actor: Actor,
-        page: PageParams,
-        competence: Annotated[list[str] | None, Parameter(description="competence id, repeatable")] = None,
-        seniority: Annotated[str | None, Parameter(description="experience band id")] = None,
-        tjm_min: Annotated[
-            int | None, Parameter(ge=0, le=100_000, description="budget overlaps this range")
-        ] = None,
-        tjm_max: Annotated[int | None, Parameter(ge=0, le=100_000)] = None,
-        remote: RemotePolicy | None = None,
-        starts_by: Annotated[date | None, Parameter(description="starts on or before this date")] = None,
-        status: Annotated[str, Parameter(pattern="^(open|closed|all)$")] = "open",
-        company_id: QueryId = None,
-        sort: Annotated[
-            str,
-            Parameter(
-                description="start_date, tjm_min, tjm_max, created_at, updated_at, title; '-' for descending"
-            ),
-        ] = "start_date",
+        self, db_session: DbSession, actor: CurrentActor, page: PageQuery, filters: MissionListFilters
     ) -> Page[MissionOut]:
-        filters = services.MissionFilters(
-            competences=tuple(competence or ()),
-            seniority=seniority,
-            tjm_min=tjm_min,
-            tjm_max=tjm_max,
-            remote=remote,
-            starts_by=starts_by,
-            status=None if status == "all" else MissionStatus(status),
-            company_id=company_id,
-            sort=sort,
-        )
         items, total = await services.list_missions_for(db_session, actor, filters, page)
         return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
@@ -83,7 +103,9 @@ class MissionController(Controller):
         summary="Read a mission",
         description="Roles: the owning company, operators, freelancers (open missions only).",
     )
-    async def read(self, db_session: AsyncSession, actor: Actor, mission_id: PathId) -> Response[MissionOut]:
+    async def read(
+        self, db_session: DbSession, actor: CurrentActor, mission_id: PathId
+    ) -> Response[MissionOut]:
         return with_etag(await services.read_mission_for(db_session, actor, mission_id))
 
     @patch(
@@ -98,15 +120,15 @@ class MissionController(Controller):
     )
     async def update(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
-        scoring_queue: ScoringQueue,
+        db_session: DbSession,
+        actor: CurrentActor,
+        work_queue: BackgroundQueue,
         mission_id: PathId,
-        data: MissionUpdate,
+        data: MissionUpdateBody,
         expected_revision: ExpectedRevision,
     ) -> Response[MissionOut]:
         mission = await services.update_mission(
-            db_session, actor, mission_id, data, queue=scoring_queue, expected_revision=expected_revision
+            db_session, actor, mission_id, data, queue=work_queue, expected_revision=expected_revision
         )
         return with_etag(mission)
 
@@ -120,13 +142,13 @@ class MissionController(Controller):
     )
     async def close(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
-        scoring_queue: ScoringQueue,
+        db_session: DbSession,
+        actor: CurrentActor,
+        work_queue: BackgroundQueue,
         mission_id: PathId,
         expected_revision: ExpectedRevision,
     ) -> Response[MissionOut]:
         mission = await services.close_mission(
-            db_session, actor, mission_id, queue=scoring_queue, expected_revision=expected_revision
+            db_session, actor, mission_id, queue=work_queue, expected_revision=expected_revision
         )
         return with_etag(mission)

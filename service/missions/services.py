@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import msgspec
 from sqlalchemy import Select, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,15 +14,16 @@ from matching import budget_warning as engine_budget_warning
 from models import Company, Mission, MissionCompetence, MissionCtoMission, RateBand
 from models.enums import COMPETENCE_KINDS, MissionStatus, RemotePolicy, Role, TaxonomyKind
 from service.auth.actor import Actor
+from service.background.queue import WorkQueue
 from service.companies.services import ensure_owner_or_operator, get_company
+from service.engine_inputs.rows import grid_from_rows, mission_input
 from service.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from service.missions.schemas import MissionCreate, MissionOut, MissionUpdate
 from service.pagination import PageParams
 from service.querying import apply_sort, check_range, fetch_page
 from service.reference.services import check_taxonomy_ids, list_rate_bands
 from service.revisions import lock_for_write
-from service.scoring.adapters import grid_from_rows, mission_input
-from service.scoring.queue import ScoringQueue
+from service.shapes import apply_patch, body_values, read_shape
 
 SORT_KEYS = {
     "start_date": Mission.start_date,
@@ -33,6 +33,10 @@ SORT_KEYS = {
     "updated_at": Mission.updated_at,
     "title": Mission.title,
 }
+
+
+#: Body fields stored as child rows (CTO missions, competences), not as columns.
+CHILD_ROW_FIELDS = frozenset({"cto_missions", "required_competences", "nice_competences"})
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ async def _commit_unique_ref(session: AsyncSession, ref: str | None) -> None:
 
 
 async def create_mission(
-    session: AsyncSession, actor: Actor, data: MissionCreate, *, queue: ScoringQueue | None = None
+    session: AsyncSession, actor: Actor, data: MissionCreate, *, queue: WorkQueue | None = None
 ) -> MissionOut:
     if actor.is_operator:
         if data.company_id is None:
@@ -140,22 +144,10 @@ async def create_mission(
     if data.ref is not None and await session.scalar(select(exists().where(Mission.ref == data.ref))):
         raise Conflict(f"a mission with ref '{data.ref}' already exists", extra={"field": "body.ref"})
     mission = Mission(
-        ref=data.ref,
+        **body_values(data, handled=CHILD_ROW_FIELDS | {"company_id", "sector"}),
         company_id=company.id,
         company=company,
-        title=data.title,
-        description=data.description,
-        orientation=data.orientation,
-        seniority=data.seniority,
-        tjm_min=data.tjm_min,
-        tjm_max=data.tjm_max,
-        start_date=data.start_date,
-        end_date=data.end_date,
-        days_per_week=data.days_per_week,
-        remote_policy=data.remote_policy,
-        location=data.location,
         sector=data.sector or "",
-        context=data.context,
         cto_missions=[MissionCtoMission(cto_mission_id=c) for c in data.cto_missions],
     )
     _set_competences(mission, data.required_competences, data.nice_competences)
@@ -258,14 +250,14 @@ async def update_mission(
     mission_id: int,
     data: MissionUpdate,
     *,
-    queue: ScoringQueue | None = None,
+    queue: WorkQueue | None = None,
     expected_revision: int | None = None,
 ) -> MissionOut:
     """All or nothing: the row is locked first, then the fields and child lists sent replace the old."""
     mission = await _owned_mission_for_write(session, actor, mission_id, expected_revision)
     if mission.status is MissionStatus.CLOSED:
         raise Conflict(f"mission {mission.id} is closed and can no longer change")
-    changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    changes = body_values(data)
     current_required = [c.competence_id for c in mission.competences if c.required]
     current_nice = [c.competence_id for c in mission.competences if not c.required]
     shape = MissionShape(
@@ -280,23 +272,7 @@ async def update_mission(
     )
     bands = await list_rate_bands(session)
     await _validate(session, shape, bands)
-    for field in (
-        "title",
-        "description",
-        "orientation",
-        "seniority",
-        "tjm_min",
-        "tjm_max",
-        "start_date",
-        "end_date",
-        "days_per_week",
-        "remote_policy",
-        "location",
-        "sector",
-        "context",
-    ):
-        if field in changes:
-            setattr(mission, field, changes[field])
+    apply_patch(mission, data, handled=CHILD_ROW_FIELDS)
     if "cto_missions" in changes:
         mission.cto_missions = [MissionCtoMission(cto_mission_id=c) for c in shape.cto_missions]
     if "required_competences" in changes or "nice_competences" in changes:
@@ -305,7 +281,7 @@ async def update_mission(
 
 
 async def _commit_and_answer(
-    session: AsyncSession, mission: Mission, bands: Sequence[RateBand], queue: ScoringQueue | None
+    session: AsyncSession, mission: Mission, bands: Sequence[RateBand], queue: WorkQueue | None
 ) -> MissionOut:
     """The answer is what this write stored: built before the commit releases the row's lock."""
     await session.flush()
@@ -321,7 +297,7 @@ async def close_mission(
     actor: Actor,
     mission_id: int,
     *,
-    queue: ScoringQueue | None = None,
+    queue: WorkQueue | None = None,
     expected_revision: int | None = None,
 ) -> MissionOut:
     mission = await _owned_mission_for_write(session, actor, mission_id, expected_revision)
@@ -337,30 +313,13 @@ def budget_warning(mission: Mission, bands: Sequence[RateBand]) -> str | None:
 
 
 def to_out(mission: Mission, bands: Sequence[RateBand]) -> MissionOut:
-    return MissionOut(
-        id=mission.id,
-        ref=mission.ref,
-        company_id=mission.company_id,
+    """Every stored field read from the mission; its company's name, child lists and warning computed."""
+    return read_shape(
+        mission,
+        MissionOut,
         company_name=mission.company.name,
-        title=mission.title,
-        description=mission.description,
-        orientation=mission.orientation,
-        seniority=mission.seniority,
-        tjm_min=mission.tjm_min,
-        tjm_max=mission.tjm_max,
-        start_date=mission.start_date,
-        end_date=mission.end_date,
-        days_per_week=mission.days_per_week,
-        remote_policy=mission.remote_policy,
-        location=mission.location,
-        sector=mission.sector,
-        context=mission.context,
         cto_missions=sorted(c.cto_mission_id for c in mission.cto_missions),
         required_competences=sorted(c.competence_id for c in mission.competences if c.required),
         nice_competences=sorted(c.competence_id for c in mission.competences if not c.required),
-        status=mission.status,
         budget_warning=budget_warning(mission, bands),
-        revision=mission.revision,
-        created_at=mission.created_at,
-        updated_at=mission.updated_at,
     )

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Annotated, Any
 
 from litestar import Controller, get, put
-from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.params import Body, QueryParameter
 
-from models import RateBand
 from models.enums import Role, TaxonomyKind
-from service.auth.actor import ANONYMOUS, Actor, roles
+from service import openapi_examples
+from service.auth.actor import ANONYMOUS, roles
+from service.fixture_files import RATE_GRID
+from service.handler_params import BackgroundQueue, CurrentActor, DbSession, PathKey
 from service.reference import services
 from service.reference.schemas import (
     RateBandOut,
@@ -22,10 +23,11 @@ from service.reference.schemas import (
     SalariedReference,
     TaxonomyItemOut,
 )
-from service.scoring.jobs import update_grid_band
-from service.scoring.queue import ScoringQueue
+from service.reference.services import update_grid_band
+from service.shapes import read_shape
 
-RATE_GRID_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "rate_grid.json"
+RATE_GRID_FILE: Traversable = RATE_GRID
+RateBandUpdateBody = Annotated[RateBandUpdate, Body(examples=openapi_examples.RATE_BAND_UPDATE)]
 
 
 @lru_cache(maxsize=1)
@@ -34,35 +36,21 @@ def _salaried_reference() -> SalariedReference:
     return SalariedReference(**data)
 
 
-def band_out(band: RateBand) -> RateBandOut:
-    return RateBandOut(
-        id=band.id,
-        label_en=band.label_en,
-        label_fr=band.label_fr,
-        min_years=band.min_years,
-        max_years=band.max_years,
-        tjm_low=band.tjm_low,
-        tjm_high=band.tjm_high,
-        tjm_ceiling=band.tjm_ceiling,
-        note=band.note,
-    )
-
-
 class ReferenceController(Controller):
     path = "/api/v1"
     tags = ["reference data"]  # noqa: RUF012
 
     @get("/taxonomy", opt=roles(ANONYMOUS), summary="Competence taxonomy", description="Roles: anyone.")
     async def list_taxonomy(
-        self, db_session: AsyncSession, kind: Annotated[TaxonomyKind | None, Parameter()] = None
+        self, db_session: DbSession, kind: Annotated[TaxonomyKind | None, QueryParameter()] = None
     ) -> list[TaxonomyItemOut]:
         items = await services.list_taxonomy(db_session, kind)
         return [TaxonomyItemOut(i.id, i.kind, i.label_en, i.label_fr, i.description) for i in items]
 
     @get("/rate-grid", opt=roles(ANONYMOUS), summary="TJM market grid", description="Roles: anyone.")
-    async def get_rate_grid(self, db_session: AsyncSession) -> RateGridOut:
+    async def get_rate_grid(self, db_session: DbSession) -> RateGridOut:
         bands = await services.list_rate_bands(db_session)
-        return RateGridOut("EUR", "day", [band_out(b) for b in bands], _salaried_reference())
+        return RateGridOut("EUR", "day", [read_shape(b, RateBandOut) for b in bands], _salaried_reference())
 
     @put(
         "/rate-grid/{band_id:str}",
@@ -75,11 +63,11 @@ class ReferenceController(Controller):
     )
     async def update_rate_band(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
-        scoring_queue: ScoringQueue,
-        band_id: str,
-        data: RateBandUpdate,
+        db_session: DbSession,
+        actor: CurrentActor,
+        work_queue: BackgroundQueue,
+        band_id: PathKey,
+        data: RateBandUpdateBody,
     ) -> RateBandOut:
-        band, _ = await update_grid_band(db_session, band_id, data, scoring_queue, actor.account_id)
-        return band_out(band)
+        band, _ = await update_grid_band(db_session, band_id, data, work_queue, actor.account_id)
+        return read_shape(band, RateBandOut)

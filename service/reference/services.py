@@ -1,4 +1,5 @@
-"""Read the taxonomy and the rate grid, let operators update a band, check ids against the taxonomy.
+"""Read the taxonomy and the rate grid, let operators update a band (which queues a full rescore), check
+ids against the taxonomy.
 
 Nearly every request reads the rate grid (a profile's band, a mission's budget warning, the market
 check) and it changes a few times a year, so each process keeps the last grid it read, per database.
@@ -18,9 +19,11 @@ import msgspec
 from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import RateBand, TaxonomyItem
+from models import RateBand, ScoringJob, TaxonomyItem
 from models.base import utcnow
 from models.enums import TaxonomyKind
+from service.background.jobs import queue_full_rescore
+from service.background.queue import WorkQueue
 from service.errors import FieldError, InvalidInput, NotFound
 from service.reference.schemas import RateBandUpdate
 
@@ -147,3 +150,13 @@ async def check_taxonomy_ids(
             errors.append(FieldError(path, f"'{item_id}' is a {kind_by_id[item_id]}, expected {expected}"))
         seen.add(item_id)
     return errors
+
+
+async def update_grid_band(
+    session: AsyncSession, band_id: str, data: RateBandUpdate, queue: WorkQueue, requested_by: int | None
+) -> tuple[RateBand, ScoringJob | None]:
+    """Every TJM fit depends on the grid, so a change of rates queues a full rescore (None: none moved)."""
+    band, rates_moved = await update_rate_band(session, band_id, data)
+    if not rates_moved:
+        return band, None
+    return band, await queue_full_rescore(session, queue, requested_by)

@@ -1,1 +1,1 @@
-"""Scoring as the service sees it: rows to engine inputs, stored matches, staleness, jobs, the queue."""
+"""Scoring as the workers run it: stored matches, staleness, full rescoring jobs and their watchdog."""

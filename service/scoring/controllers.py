@@ -1,65 +1,21 @@
-"""HTTP routes of matches and rescoring jobs."""
+"""HTTP routes of full rescoring jobs."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Controller, get, post
-from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import Role
-from service.auth.actor import Actor, roles
-from service.params import PathId
-from service.scoring import jobs, matches
-from service.scoring.queue import ScoringQueue
-from service.scoring.schemas import JobOut, MatchList
-
-TopK = Annotated[int, Parameter(ge=1, le=200, description="how many matches, best first")]
-MinScore = Annotated[float, Parameter(ge=0, le=100, description="only matches scoring at least this")]
+from service.auth.actor import roles
+from service.background.jobs import queue_full_rescore
+from service.handler_params import BackgroundQueue, CurrentActor, DbSession, PathKey
+from service.scoring import jobs
+from service.scoring.schemas import JobOut
 
 
-class MatchController(Controller):
+class JobController(Controller):
     path = "/api/v1"
     tags = ["matching"]  # noqa: RUF012
-
-    @get(
-        "/missions/{mission_id:str}/matches",
-        opt=roles(Role.COMPANY, Role.OPERATOR),
-        summary="Best candidates for a mission, with the breakdown and reasons",
-        description="Roles: the company that posted the mission, operators.",
-    )
-    async def for_mission(
-        self,
-        db_session: AsyncSession,
-        actor: Actor,
-        mission_id: PathId,
-        limit: TopK = 20,
-        min_score: MinScore = 0,
-        include_excluded: bool = False,
-    ) -> MatchList:
-        return await matches.matches_for_mission(
-            db_session, actor, mission_id, limit=limit, min_score=min_score, include_excluded=include_excluded
-        )
-
-    @get(
-        "/freelancers/{profile_id:str}/matches",
-        opt=roles(Role.FREELANCER, Role.OPERATOR),
-        summary="Best missions for a freelancer, with the breakdown and reasons",
-        description="Roles: the freelancer themself, operators.",
-    )
-    async def for_freelancer(
-        self,
-        db_session: AsyncSession,
-        actor: Actor,
-        profile_id: PathId,
-        limit: TopK = 20,
-        min_score: MinScore = 0,
-        include_excluded: bool = False,
-    ) -> MatchList:
-        return await matches.matches_for_freelancer(
-            db_session, actor, profile_id, limit=limit, min_score=min_score, include_excluded=include_excluded
-        )
 
     @post(
         "/rescore",
@@ -68,8 +24,10 @@ class MatchController(Controller):
         summary="Rescore every mission against every profile, in chunks",
         description="Roles: operator. Returns the job to poll at GET /api/v1/jobs/{id}.",
     )
-    async def rescore(self, db_session: AsyncSession, actor: Actor, scoring_queue: ScoringQueue) -> JobOut:
-        job = await jobs.queue_full_rescore(db_session, scoring_queue, actor.account_id)
+    async def rescore(
+        self, db_session: DbSession, actor: CurrentActor, work_queue: BackgroundQueue
+    ) -> JobOut:
+        job = await queue_full_rescore(db_session, work_queue, actor.account_id)
         return await self._job_out(db_session, job.id)
 
     @get(
@@ -82,7 +40,7 @@ class MatchController(Controller):
             "worker lost mid-job delays it (its chunks are sent again), it never leaves it running."
         ),
     )
-    async def job(self, db_session: AsyncSession, job_id: str) -> JobOut:
+    async def job(self, db_session: DbSession, job_id: PathKey) -> JobOut:
         return await self._job_out(db_session, job_id)
 
     @staticmethod

@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from matching import FACTOR_NAMES, MissionBatch, MissionInput, ProfileInput, ProfilePool, explain_pair
 from matching.engine import pair_text_similarity
-from service.scoring.adapters import ScoringContext
+from service.engine_inputs.rows import ScoringContext
 from service.scoring.store import ScoredPair
 
 I64 = npt.NDArray[np.int64]

@@ -23,12 +23,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from matching import ALGORITHM_VERSION
-from models import FreelancerProfile, Mission, RateBand, ScoringJob, ScoringJobChunk
+from models import FreelancerProfile, Mission, ScoringJob, ScoringJobChunk
 from models.enums import ChunkState, JobState
 from service.errors import NotFound
-from service.reference.schemas import RateBandUpdate
-from service.reference.services import update_rate_band
-from service.scoring.queue import ScoringQueue
 from service.scoring.services import load_missions, score_missions_uncommitted
 from service.settings import Settings
 
@@ -76,41 +73,6 @@ class ChunkRun:
     matches_written: int = 0
     mission_ids: tuple[int, ...] = ()
     attempts: int = 0
-
-
-async def create_job(session: AsyncSession, kind: str, requested_by: int | None) -> ScoringJob:
-    job = ScoringJob(
-        id=str(uuid.uuid4()),
-        kind=kind,
-        state=JobState.QUEUED,
-        requested_by=requested_by,
-        heartbeat_at=_now(),
-    )
-    session.add(job)
-    await session.commit()
-    return job
-
-
-async def queue_full_rescore(
-    session: AsyncSession, queue: ScoringQueue, requested_by: int | None
-) -> ScoringJob:
-    """A committed job, then its enqueue: every mission against every profile, in chunks.
-
-    A lost enqueue leaves the job queued: the watchdog sends it again after JOB_STALL_SECONDS.
-    """
-    job = await create_job(session, "rescore_all", requested_by)
-    await queue.rescore_all(job.id)
-    return job
-
-
-async def update_grid_band(
-    session: AsyncSession, band_id: str, data: RateBandUpdate, queue: ScoringQueue, requested_by: int | None
-) -> tuple[RateBand, ScoringJob | None]:
-    """Every TJM fit depends on the grid, so a change of rates queues a full rescore (None: none moved)."""
-    band, rates_moved = await update_rate_band(session, band_id, data)
-    if not rates_moved:
-        return band, None
-    return band, await queue_full_rescore(session, queue, requested_by)
 
 
 def _insert_chunk_rows(session: AsyncSession, rows: list[dict[str, object]]) -> Executable:

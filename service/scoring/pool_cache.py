@@ -21,7 +21,6 @@ One entry per database URL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple, cast
@@ -42,8 +41,8 @@ from matching import (
     splice_index,
 )
 from models import FreelancerProfile
-from service.scoring.adapters import ScoringContext
-from service.scoring.inputs_loader import StampedProfile, load_stamped_profile_inputs
+from service.engine_inputs.loaders import StampedProfile, load_stamped_profile_inputs
+from service.engine_inputs.rows import ScoringContext
 
 I64 = npt.NDArray[np.int64]
 
@@ -81,26 +80,6 @@ class ActivePool:
 
     profiles: list[ProfileInput]
     pool: ProfilePool
-
-    def row_of(self, profile_id: int) -> int | None:
-        """Row of this profile in the pool (binary search on the sorted ids), None when absent."""
-        ids = self.pool.ids
-        row = int(np.searchsorted(ids, profile_id))
-        return row if row < ids.shape[0] and int(ids[row]) == profile_id else None
-
-    def input_of(self, profile_id: int) -> ProfileInput | None:
-        """The engine input of an active profile, None when it is not in the pool."""
-        row = self.row_of(profile_id)
-        return None if row is None else self.profiles[row]
-
-    def inputs_of(self, profile_ids: Iterable[int]) -> dict[int, ProfileInput]:
-        """Inputs of those of `profile_ids` that are in the pool."""
-        found = {}
-        for profile_id in profile_ids:
-            profile = self.input_of(profile_id)
-            if profile is not None:
-                found[profile_id] = profile
-        return found
 
 
 @dataclass(frozen=True)

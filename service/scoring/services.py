@@ -22,9 +22,9 @@ from matching import ALGORITHM_VERSION, encode_missions, encode_profiles, top_ma
 from matching.engine import score_pairs
 from models import FreelancerProfile, Mission
 from models.enums import MissionStatus
-from service.scoring.adapters import load_context, mission_input, profile_input
+from service.engine_inputs.loaders import load_profile_inputs
+from service.engine_inputs.rows import load_context, mission_input, profile_input
 from service.scoring.explained import KeptPairs, pool_rows
-from service.scoring.inputs_loader import load_profile_inputs
 from service.scoring.pool_cache import active_pool
 from service.scoring.store import existing_pairs, prune_beyond_limit, store_floors, upsert_matches
 from service.settings import Settings

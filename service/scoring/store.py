@@ -31,6 +31,7 @@ from sqlalchemy.schema import CreateTable
 
 from models import Match
 from models.enums import MatchStatus
+from models.match import MATCH_RANK_ORDER
 
 MATCHES = cast(Table, Match.__table__)
 UPSERT_BATCH = 5_000
@@ -187,7 +188,7 @@ async def _copy_then_upsert(
 
 
 def _ranked(mission_ids: Sequence[int]) -> Subquery:
-    """Stored, non-excluded pairs of these missions with their rank (score desc, then lower id)."""
+    """Stored, non-excluded pairs of these missions with their rank (MATCH_RANK_ORDER, per mission)."""
     return (
         select(
             Match.id,
@@ -197,7 +198,7 @@ def _ranked(mission_ids: Sequence[int]) -> Subquery:
             Match.status,
             Match.needs_review,
             func.row_number()
-            .over(partition_by=Match.mission_id, order_by=(Match.score.desc(), Match.freelancer_id))
+            .over(partition_by=Match.mission_id, order_by=MATCH_RANK_ORDER)
             .label("rank"),
         )
         .where(Match.mission_id.in_(mission_ids), Match.excluded.is_(False))

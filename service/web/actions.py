@@ -7,27 +7,24 @@ become that message instead of an error page.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Controller, Request, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import URLEncodedBody
 from litestar.response import Redirect
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.enums import MatchStatus
 from service.auth.actor import ANONYMOUS, roles
 from service.errors import Conflict, DomainError, InvalidInput
-from service.params import PathId
+from service.handler_params import BackgroundQueue, DbSession, PathId, PathKey
+from service.matches.schemas import DecisionIn
+from service.matches.services import decide
+from service.matches.transitions import Action
 from service.reference.schemas import RateBandUpdate
-from service.review.schemas import DecisionIn
-from service.review.services import decide
-from service.review.transitions import Action
-from service.scoring.jobs import update_grid_band
-from service.scoring.queue import ScoringQueue
+from service.reference.services import update_grid_band
 from service.web.pages import SIGNED_IN
-from service.web.session import CONSOLE_PATH, ConsoleOperator, flash, safe_next
+from service.web.session import CONSOLE_PATH, SignedInOperator, flash, safe_next
 from service.web.views import ACTION_LABELS, STATUS_LABELS
 
 
@@ -82,18 +79,18 @@ class ConsoleActions(Controller):
     async def decide_match(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
-        operator: ConsoleOperator,
-        scoring_queue: ScoringQueue,
+        db_session: DbSession,
+        operator: SignedInOperator,
+        work_queue: BackgroundQueue,
         match_id: PathId,
-        data: Annotated[DecisionForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        data: URLEncodedBody[DecisionForm],
     ) -> Redirect:
         back = safe_next(data.next, default=f"{CONSOLE_PATH}/queue")
         try:
             decision = msgspec.convert(
                 {"action": data.action, "reason": data.reason, "version": data.version}, DecisionIn
             )
-            detail = await decide(db_session, operator.actor, match_id, decision, None, scoring_queue)
+            detail = await decide(db_session, operator.actor, match_id, decision, None, work_queue)
         except Conflict as exc:
             flash(request, "error", conflict_message(exc, data.version))
         except (InvalidInput, msgspec.ValidationError) as exc:
@@ -120,11 +117,11 @@ class ConsoleActions(Controller):
     async def update_band(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
-        operator: ConsoleOperator,
-        scoring_queue: ScoringQueue,
-        band_id: str,
-        data: Annotated[BandForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        db_session: DbSession,
+        operator: SignedInOperator,
+        work_queue: BackgroundQueue,
+        band_id: PathKey,
+        data: URLEncodedBody[BandForm],
     ) -> Redirect:
         """As PUT /api/v1/rate-grid/{band_id}: update the band, then queue a full rescore."""
         back = f"{CONSOLE_PATH}/rate-grid"
@@ -146,7 +143,7 @@ class ConsoleActions(Controller):
             return Redirect(back, status_code=303)
         try:
             band, job = await update_grid_band(
-                db_session, band_id, changes, scoring_queue, operator.actor.account_id
+                db_session, band_id, changes, work_queue, operator.actor.account_id
             )
         except InvalidInput as exc:
             flash(request, "error", _invalid_message(exc))

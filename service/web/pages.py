@@ -10,24 +10,24 @@ from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import RateBand
 from models.enums import MatchStatus, MissionStatus, Role
 from service.auth.actor import ANONYMOUS, roles
+from service.handler_params import DbSession, PathId
+from service.matches.lists import matches_for_mission
+from service.matches.schemas import MatchOut
+from service.matches.services import history, read_match, review_queue
+from service.matches.transitions import Action, actions_for
 from service.missions.schemas import MissionOut
 from service.missions.services import MissionFilters, list_missions_for, read_mission_for
 from service.pagination import PageParams
-from service.params import PathId
 from service.reference.services import list_rate_bands, list_taxonomy
-from service.review.services import history, read_match, review_queue
-from service.review.transitions import Action, actions_for
-from service.scoring.matches import matches_for_mission
-from service.scoring.schemas import MatchOut
 from service.web import stats
-from service.web.session import ConsoleOperator
+from service.web.session import ConsoleOperator, SignedInOperator
 from service.web.views import (
     PAGE_SIZES,
     STATUS_LABELS,
@@ -91,7 +91,7 @@ class ConsolePages(Controller):
         description=f"{SIGNED_IN} Dashboard: matches per status and the score histogram.",
     )
     async def dashboard(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, operator: ConsoleOperator
+        self, request: Request[Any, Any, Any], db_session: DbSession, operator: SignedInOperator
     ) -> Template:
         counts = await stats.status_counts(db_session)
         open_missions, _ = await list_missions_for(
@@ -117,7 +117,7 @@ class ConsolePages(Controller):
         description=f"{SIGNED_IN} Review queue with filters, factor bars and one-click decisions.",
     )
     async def queue(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, operator: ConsoleOperator
+        self, request: Request[Any, Any, Any], db_session: DbSession, operator: SignedInOperator
     ) -> Template:
         query = QueueQuery.parse(request.query_params)
         items, total = await review_queue(db_session, query.filters(), PageParams(query.limit, query.offset))
@@ -148,10 +148,10 @@ class ConsolePages(Controller):
     async def missions(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
-        operator: ConsoleOperator,
-        status: Annotated[str, Parameter(pattern="^(open|closed|all)$")] = "open",
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        db_session: DbSession,
+        operator: SignedInOperator,
+        status: Annotated[str, QueryParameter(pattern="^(open|closed|all)$")] = "open",
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> Template:
         filters = MissionFilters(status=None if status == "all" else MissionStatus(status), sort="start_date")
         page = PageParams(limit=MISSIONS_PAGE_SIZE, offset=offset)
@@ -173,10 +173,10 @@ class ConsolePages(Controller):
     async def mission(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
-        operator: ConsoleOperator,
+        db_session: DbSession,
+        operator: SignedInOperator,
         mission_id: PathId,
-        limit: Annotated[int, Parameter(ge=1, le=MAX_CANDIDATES)] = 20,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_CANDIDATES)] = 20,
     ) -> Template:
         mission = await read_mission_for(db_session, operator.actor, mission_id)
         matches = await matches_for_mission(
@@ -207,8 +207,8 @@ class ConsolePages(Controller):
     async def match(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
-        operator: ConsoleOperator,
+        db_session: DbSession,
+        operator: SignedInOperator,
         match_id: PathId,
     ) -> Template:
         detail = await read_match(db_session, operator.actor, match_id)
@@ -227,7 +227,7 @@ class ConsolePages(Controller):
         description=f"{SIGNED_IN} The TJM market grid, with an edit form per band.",
     )
     async def rate_grid(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, operator: ConsoleOperator
+        self, request: Request[Any, Any, Any], db_session: DbSession, operator: SignedInOperator
     ) -> Template:
         context = {"bands": await list_rate_bands(db_session)}
         return render(request, "rate_grid.html", context, signed_in_as=operator.name)

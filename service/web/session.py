@@ -10,12 +10,13 @@ before sign-in is worthless afterwards (no fixation).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 from urllib.parse import urlsplit
 
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.di import NamedDependency
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.memory import MemoryStore
 from litestar.types import Empty, Message, ScopeSession
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Account
 from models.enums import Role
 from service.auth.actor import Actor
+from service.handler_params import DbSession
 
 CONSOLE_PATH = "/console"
 SIGN_IN_PATH = f"{CONSOLE_PATH}/sign-in"
@@ -101,6 +103,10 @@ class ConsoleOperator:
     #: Which API key the session was opened with (a prefix of its stored hash): a key replaced or
     #: revoked since then ends the session, like a deactivated account.
     key_fingerprint: str = ""
+
+
+#: What a console page declares (`operator: SignedInOperator`); the console router provides it.
+SignedInOperator: TypeAlias = NamedDependency[ConsoleOperator]
 
 
 class SignInRequired(Exception):
@@ -199,9 +205,7 @@ async def load_operator(
     )
 
 
-async def provide_console_operator(
-    request: Request[Any, Any, Any], db_session: AsyncSession
-) -> ConsoleOperator:
+async def provide_console_operator(request: Request[Any, Any, Any], db_session: DbSession) -> ConsoleOperator:
     """Dependency of every console page: the signed-in operator, or a redirect to sign in."""
     operator = await load_operator(
         db_session, session_account_id(request), session_key_fingerprint(request) or ""

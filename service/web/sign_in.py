@@ -7,13 +7,11 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, QueryParameter
+from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.auth.actor import ANONYMOUS, resolve_actor, roles
-from service.settings import Settings
+from service.handler_params import AppSettings, DbSession
 from service.web.session import (
     SIGN_IN_PATH,
     load_operator,
@@ -42,9 +40,9 @@ class SignInController(Controller):
     async def show_sign_in(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        db_session: DbSession,
         next_path: Annotated[str | None, QueryParameter(name="next")] = None,
-        signed_out: bool = False,
+        signed_out: FromQuery[bool] = False,
     ) -> Response[Any]:
         known = await load_operator(
             db_session, session_account_id(request), session_key_fingerprint(request) or ""
@@ -59,9 +57,9 @@ class SignInController(Controller):
     async def submit_sign_in(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
-        settings: Settings,
-        data: Annotated[SignInForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        db_session: DbSession,
+        settings: AppSettings,
+        data: URLEncodedBody[SignInForm],
     ) -> Response[Any]:
         """Only operators get in; the key itself is never stored, only the account id is."""
         next_path = safe_next(data.next)

@@ -16,8 +16,8 @@ from litestar.response import Template
 from matching import FACTOR_NAMES
 from models.enums import MatchStatus
 from service.errors import FieldError, InvalidInput
-from service.review.services import QueueFilters
-from service.review.transitions import Action
+from service.matches.services import QueueFilters
+from service.matches.transitions import Action
 from service.web.session import take_flash
 
 FACTOR_LABELS = {

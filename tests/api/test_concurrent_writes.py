@@ -16,7 +16,7 @@ from litestar.testing import AsyncTestClient
 from service.db import Database
 from service.scoring.sweep import stale_ids
 from tests.factories import Caller, post_mission, register_freelancer, send_concurrently
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 Client = AsyncTestClient[Any]
 
@@ -186,7 +186,7 @@ async def test_a_refused_patch_moves_nothing(client: Client, freelancer: Caller)
 
 
 async def test_a_competences_only_change_moves_the_revision_and_the_sweep_sees_it(
-    client: Client, freelancer: Caller, database: Database, scoring_queue: RecordingScoringQueue
+    client: Client, freelancer: Caller, database: Database, work_queue: RecordingWorkQueue
 ) -> None:
     """The enqueue may be lost (broker down): the stale sweep must still find a child-only change."""
     async with database.session() as session:
@@ -208,9 +208,9 @@ async def test_a_competences_only_change_moves_the_revision_and_the_sweep_sees_i
 
 
 @pytest.fixture
-def inline(scoring_queue: RecordingScoringQueue) -> RecordingScoringQueue:
-    scoring_queue.inline = True
-    return scoring_queue
+def inline(work_queue: RecordingWorkQueue) -> RecordingWorkQueue:
+    work_queue.inline = True
+    return work_queue
 
 
 async def _score(client: Client, operator: Caller, mission_id: int, freelancer_id: int) -> float:
@@ -229,7 +229,7 @@ async def _full_rescore(client: Client, operator: Caller) -> None:
 
 @pytest.mark.parametrize("child", ["competences", "cto_missions"])
 async def test_a_child_only_change_survives_a_full_rescore(
-    client: Client, inline: RecordingScoringQueue, company: Caller, operator: Caller, child: str
+    client: Client, inline: RecordingWorkQueue, company: Caller, operator: Caller, child: str
 ) -> None:
     """The worker's cached pool must not put the old score back (seen: 60.19 → 36.39 → 60.19)."""
     freelancer = await register_freelancer(client)

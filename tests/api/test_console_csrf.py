@@ -17,7 +17,7 @@ from service.db import Database
 from service.web.session import CSRF_COOKIE, SESSION_COOKIE
 from tests.conftest import Backend
 from tests.factories import Caller, create_operator, post_mission, register_company, register_freelancer
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 Client = AsyncTestClient[Any]
 
@@ -75,9 +75,9 @@ def web(client: Client) -> Client:
 
 
 @pytest.fixture
-async def match_id(web: Client, operator: Caller, scoring_queue: RecordingScoringQueue) -> int:
+async def match_id(web: Client, operator: Caller, work_queue: RecordingWorkQueue) -> int:
     """One pending match, scored inline as a worker would."""
-    scoring_queue.inline = True
+    work_queue.inline = True
     await register_freelancer(web)
     await post_mission(web, await register_company(web))
     queue = await web.get("/api/v1/review-queue", headers=operator.headers)

@@ -20,7 +20,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from service.app import create_app
-from service.scoring.queue import ScoringQueue
+from service.background.queue import WorkQueue
 from service.settings import Settings
 from tests.factories import Caller, freelancer_payload, post_mission
 
@@ -33,7 +33,7 @@ def _api_routes() -> list[tuple[str, frozenset[str], list[str]]]:
     settings = Settings(
         environment="test", data_dir=data_dir, database_url=f"sqlite+aiosqlite:///{data_dir / 'routes.db'}"
     )
-    app: Litestar = create_app(settings, scoring_queue=_NoQueue())
+    app: Litestar = create_app(settings, work_queue=_NoQueue())
     found = []
     for route in app.routes:
         if not route.path.startswith("/api/"):
@@ -44,7 +44,7 @@ def _api_routes() -> list[tuple[str, frozenset[str], list[str]]]:
     return found
 
 
-class _NoQueue(ScoringQueue):
+class _NoQueue(WorkQueue):
     """The route table only: nothing is enqueued by building an app."""
 
     async def mission_changed(self, mission_id: int) -> None: ...

@@ -34,10 +34,10 @@ from models.enums import (
     Role,
 )
 from service.db import Database
+from service.engine_inputs import loaders as inputs_loader
+from service.engine_inputs.loaders import load_mission_inputs, load_profile_inputs
+from service.engine_inputs.rows import mission_input, profile_input
 from service.fixtures_loader import load_demo_data
-from service.scoring import inputs_loader
-from service.scoring.adapters import mission_input, profile_input
-from service.scoring.inputs_loader import load_mission_inputs, load_profile_inputs
 from tests.conftest import TEST_SECRET
 from tests.factories import unique_email
 

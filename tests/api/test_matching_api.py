@@ -12,19 +12,19 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from tests.factories import Caller, post_mission, register_company, register_freelancer
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 Client = AsyncTestClient[Any]
 
 
 @pytest.fixture
-def inline(scoring_queue: RecordingScoringQueue) -> RecordingScoringQueue:
-    scoring_queue.inline = True
-    return scoring_queue
+def inline(work_queue: RecordingWorkQueue) -> RecordingWorkQueue:
+    work_queue.inline = True
+    return work_queue
 
 
 async def test_every_write_enqueues_after_its_commit(
-    client: Client, scoring_queue: RecordingScoringQueue, company: Caller, operator: Caller
+    client: Client, work_queue: RecordingWorkQueue, company: Caller, operator: Caller
 ) -> None:
     freelancer = await register_freelancer(client)
     mission = await post_mission(client, company)
@@ -33,7 +33,7 @@ async def test_every_write_enqueues_after_its_commit(
     await client.post(f"/api/v1/freelancers/{freelancer.id}/deactivate", headers=freelancer.headers)
     await client.post(f"/api/v1/missions/{mission['id']}/close", headers=company.headers)
     job = (await client.post("/api/v1/rescore", headers=operator.headers)).json()
-    assert scoring_queue.calls == [
+    assert work_queue.calls == [
         ("profile", freelancer.id),
         ("mission", mission["id"]),
         ("profile", freelancer.id),
@@ -42,22 +42,22 @@ async def test_every_write_enqueues_after_its_commit(
         ("mission", mission["id"]),
         ("rescore", job["id"]),
     ]
-    assert scoring_queue.uncommitted == []
+    assert work_queue.uncommitted == []
 
 
 async def test_a_refused_write_enqueues_nothing(
-    client: Client, scoring_queue: RecordingScoringQueue, freelancer: Caller
+    client: Client, work_queue: RecordingWorkQueue, freelancer: Caller
 ) -> None:
-    scoring_queue.calls.clear()
+    work_queue.calls.clear()
     bad = await client.patch(
         f"/api/v1/freelancers/{freelancer.id}", json={"tjm": -1}, headers=freelancer.headers
     )
     assert bad.status_code == 422
-    assert scoring_queue.calls == []
+    assert work_queue.calls == []
 
 
 async def test_posting_a_mission_produces_explained_matches(
-    client: Client, inline: RecordingScoringQueue, company: Caller, operator: Caller
+    client: Client, inline: RecordingWorkQueue, company: Caller, operator: Caller
 ) -> None:
     strong = await register_freelancer(client, full_name="Strong Fit")
     weak = await register_freelancer(
@@ -98,7 +98,7 @@ async def test_posting_a_mission_produces_explained_matches(
 
 
 async def test_updating_a_profile_changes_its_scores(
-    client: Client, inline: RecordingScoringQueue, company: Caller, operator: Caller
+    client: Client, inline: RecordingWorkQueue, company: Caller, operator: Caller
 ) -> None:
     freelancer = await register_freelancer(client)
     mission = await post_mission(client, company)
@@ -116,7 +116,7 @@ async def test_updating_a_profile_changes_its_scores(
 
 
 async def test_closed_mission_and_inactive_profile_are_excluded_with_a_reason(
-    client: Client, inline: RecordingScoringQueue, company: Caller, operator: Caller
+    client: Client, inline: RecordingWorkQueue, company: Caller, operator: Caller
 ) -> None:
     freelancer = await register_freelancer(client)
     mission = await post_mission(client, company)
@@ -134,7 +134,7 @@ async def test_closed_mission_and_inactive_profile_are_excluded_with_a_reason(
 
 
 async def test_remote_only_freelancer_is_excluded_from_onsite_mission(
-    client: Client, inline: RecordingScoringQueue, company: Caller, operator: Caller
+    client: Client, inline: RecordingWorkQueue, company: Caller, operator: Caller
 ) -> None:
     remote_only = await register_freelancer(client, remote_preference="remote")
     mission = await post_mission(client, company, remote_policy="onsite")
@@ -143,7 +143,7 @@ async def test_remote_only_freelancer_is_excluded_from_onsite_mission(
 
 
 async def test_limit_and_min_score(
-    client: Client, inline: RecordingScoringQueue, company: Caller, operator: Caller
+    client: Client, inline: RecordingWorkQueue, company: Caller, operator: Caller
 ) -> None:
     for tjm in (600, 650, 700, 760, 900):
         await register_freelancer(client, tjm=tjm)
@@ -162,7 +162,7 @@ async def test_limit_and_min_score(
 
 
 async def test_budget_warning_shown_with_the_matches(
-    client: Client, inline: RecordingScoringQueue, company: Caller
+    client: Client, inline: RecordingWorkQueue, company: Caller
 ) -> None:
     mission = await post_mission(client, company, seniority="gt15", tjm_min=350, tjm_max=380)
     body = (await client.get(f"/api/v1/missions/{mission['id']}/matches", headers=company.headers)).json()
@@ -173,7 +173,7 @@ async def test_budget_warning_shown_with_the_matches(
 
 
 async def test_match_access_rules(
-    client: Client, inline: RecordingScoringQueue, company: Caller, freelancer: Caller, operator: Caller
+    client: Client, inline: RecordingWorkQueue, company: Caller, freelancer: Caller, operator: Caller
 ) -> None:
     other_company = await register_company(client)
     other_freelancer = await register_freelancer(client)
@@ -195,7 +195,7 @@ async def test_match_access_rules(
 
 
 async def test_rescore_job_reports_progress_to_done(
-    client: Client, inline: RecordingScoringQueue, company: Caller, operator: Caller
+    client: Client, inline: RecordingWorkQueue, company: Caller, operator: Caller
 ) -> None:
     await register_freelancer(client)
     await register_freelancer(client, tjm=720)
@@ -212,7 +212,7 @@ async def test_rescore_job_reports_progress_to_done(
 
 
 async def test_rescoring_twice_never_duplicates(
-    client: Client, inline: RecordingScoringQueue, company: Caller, operator: Caller
+    client: Client, inline: RecordingWorkQueue, company: Caller, operator: Caller
 ) -> None:
     await register_freelancer(client)
     mission = await post_mission(client, company)
@@ -226,16 +226,16 @@ async def test_rescoring_twice_never_duplicates(
 
 
 async def test_rate_grid_change_queues_a_full_rescore(
-    client: Client, scoring_queue: RecordingScoringQueue, operator: Caller
+    client: Client, work_queue: RecordingWorkQueue, operator: Caller
 ) -> None:
     response = await client.put("/api/v1/rate-grid/y5_10", json={"tjm_high": 500}, headers=operator.headers)
     assert response.status_code == 200
-    assert [kind for kind, _ in scoring_queue.calls] == ["rescore"]
-    assert scoring_queue.uncommitted == []
+    assert [kind for kind, _ in work_queue.calls] == ["rescore"]
+    assert work_queue.uncommitted == []
 
 
 async def test_pool_cache_never_serves_a_stale_pool(
-    client: Client, inline: RecordingScoringQueue, company: Caller, operator: Caller
+    client: Client, inline: RecordingWorkQueue, company: Caller, operator: Caller
 ) -> None:
     """Missions posted while no profile changed reuse the encoded pool; any profile write refreshes it."""
     first = await register_freelancer(client)

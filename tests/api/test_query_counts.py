@@ -16,7 +16,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 
 from tests.factories import Caller, post_mission, register_company, register_freelancer
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 Client = AsyncTestClient[Any]
 
@@ -49,11 +49,11 @@ async def statements_for(client: Client, path: str, headers: dict[str, str], exp
 
 
 @pytest.fixture
-async def pool(client: Client, scoring_queue: RecordingScoringQueue) -> dict[str, Any]:
+async def pool(client: Client, work_queue: RecordingWorkQueue) -> dict[str, Any]:
     """60 profiles and one mission scored against them (60 pending matches)."""
     profiles = [await register_freelancer(client, full_name=f"Profile {i:02d}") for i in range(PROFILES)]
     company = await register_company(client)
-    scoring_queue.inline = True
+    work_queue.inline = True
     mission = await post_mission(client, company)
     return {"mission": mission, "profiles": profiles}
 

@@ -21,7 +21,7 @@ from service.cli import proxy_options
 from service.db import Database
 from service.settings import Settings, SettingsError
 from tests.conftest import Backend
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 LIMIT = 5
 Get = Callable[..., Awaitable[httpx.Response]]
@@ -36,7 +36,7 @@ def _limited(backend: Backend, forwarded_allow_ips: list[str] | None = None) -> 
 @asynccontextmanager
 async def served(settings: Settings, peer: str) -> AsyncIterator[Get]:
     """The app as `ctomatch serve` loads it, reached from the address `peer` (the direct TCP peer)."""
-    app = create_app(settings, scoring_queue=RecordingScoringQueue(settings))
+    app = create_app(settings, work_queue=RecordingWorkQueue(settings))
     config = uvicorn.Config(app, log_config=None, lifespan="off", **proxy_options(settings))
     config.load()
     transport = httpx.ASGITransport(app=config.loaded_app, client=(peer, 40000))
@@ -57,7 +57,7 @@ def _forged(n: int) -> dict[str, str]:
 async def test_forged_forwarded_headers_do_not_reset_the_budget(backend: Backend, database: Database) -> None:
     """Through the test client (no server in front): the limit keys on the connection's client."""
     settings = _limited(backend)
-    app = create_app(settings, scoring_queue=RecordingScoringQueue(settings))
+    app = create_app(settings, work_queue=RecordingWorkQueue(settings))
     async with AsyncTestClient(app=app) as client:
         statuses = [
             (await client.get("/api/v1/taxonomy", headers=_forged(n))).status_code for n in range(LIMIT + 2)

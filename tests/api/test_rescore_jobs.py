@@ -1,7 +1,7 @@
 """Full rescore jobs through the API: a chunk that keeps failing fails the job with a reason an
 operator reads, and a finished job leaves nothing for the stale sweep (which never queues twice).
 
-Jobs run in process (tests/scoring_queue.py), through the service functions the Celery tasks call.
+Jobs run in process (tests/work_queue.py), through the service functions the Celery tasks call.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from service.scoring import jobs, sweep
 from service.scoring.services import ScoringOutcome
 from service.settings import Settings
 from tests.factories import Caller, post_mission, register_freelancer
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 Client = AsyncTestClient[Any]
 
@@ -37,10 +37,10 @@ async def pool(client: Client, company: Caller) -> dict[str, list[int]]:
 
 
 @pytest.fixture
-def per_mission(scoring_queue: RecordingScoringQueue) -> RecordingScoringQueue:
+def per_mission(work_queue: RecordingWorkQueue) -> RecordingWorkQueue:
     """One mission per chunk, so one chunk can fail alone."""
-    scoring_queue.settings = dataclasses.replace(scoring_queue.settings, rescore_chunk_missions=1)
-    return scoring_queue
+    work_queue.settings = dataclasses.replace(work_queue.settings, rescore_chunk_missions=1)
+    return work_queue
 
 
 async def _job(client: Client, operator: Caller, job_id: str) -> dict[str, Any]:
@@ -52,7 +52,7 @@ async def _job(client: Client, operator: Caller, job_id: str) -> dict[str, Any]:
 
 async def test_a_chunk_failing_every_attempt_fails_the_job_with_the_reason(
     client: Client,
-    per_mission: RecordingScoringQueue,
+    per_mission: RecordingWorkQueue,
     pool: dict[str, list[int]],
     operator: Caller,
     database: Database,
@@ -92,7 +92,7 @@ async def test_a_chunk_failing_every_attempt_fails_the_job_with_the_reason(
 
 async def test_a_full_rescore_leaves_nothing_stale(
     client: Client,
-    scoring_queue: RecordingScoringQueue,
+    work_queue: RecordingWorkQueue,
     pool: dict[str, list[int]],
     operator: Caller,
     database: Database,
@@ -100,7 +100,7 @@ async def test_a_full_rescore_leaves_nothing_stale(
     async with database.session() as session:
         assert await sweep.stale_ids(session) == (pool["missions"], pool["profiles"])
         before = {p.id: (p.revision, p.updated_at) for p in await session.scalars(select(FreelancerProfile))}
-    scoring_queue.inline = True
+    work_queue.inline = True
     job = (await client.post("/api/v1/rescore", headers=operator.headers)).json()
     assert (await _job(client, operator, job["id"]))["state"] == "done"
     async with database.session() as session:
@@ -111,7 +111,7 @@ async def test_a_full_rescore_leaves_nothing_stale(
 
 async def test_a_profile_written_after_planning_stays_stale(
     client: Client,
-    scoring_queue: RecordingScoringQueue,
+    work_queue: RecordingWorkQueue,
     pool: dict[str, list[int]],
     operator: Caller,
     database: Database,
@@ -119,12 +119,12 @@ async def test_a_profile_written_after_planning_stays_stale(
     job = (await client.post("/api/v1/rescore", headers=operator.headers)).json()
     async with database.session() as session:
         assert await sweep.stale_ids(session) == ([], []), "a queued full rescore covers everything"
-        await jobs.plan_rescore(session, scoring_queue.settings, job["id"])
+        await jobs.plan_rescore(session, work_queue.settings, job["id"])
         assert await sweep.stale_ids(session) == ([], []), "so does a running one"
     edited = pool["profiles"][0]
     patched = await client.patch(f"/api/v1/freelancers/{edited}", json={"tjm": 990}, headers=operator.headers)
     assert patched.status_code == 200, patched.text
-    await scoring_queue.run_job(job["id"])
+    await work_queue.run_job(job["id"])
     assert (await _job(client, operator, job["id"]))["state"] == "done"
     async with database.session() as session:
         assert await sweep.stale_ids(session) == ([], [edited])

@@ -16,7 +16,7 @@ from models.enums import NotificationState
 from service.db import Database
 from service.notifications.delivery import deliver_pending
 from tests.factories import Caller, create_operator, post_mission, register_company, register_freelancer
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 Client = AsyncTestClient[Any]
 
@@ -34,8 +34,8 @@ class Scene:
 
 
 @pytest.fixture
-async def scene(client: Client, scoring_queue: RecordingScoringQueue) -> Scene:
-    scoring_queue.inline = True
+async def scene(client: Client, work_queue: RecordingWorkQueue) -> Scene:
+    work_queue.inline = True
     strong = await register_freelancer(client, full_name="Strong Fit")
     cheap = await register_freelancer(client, full_name="Junior Cheap", years_experience=6, tjm=430)
     pricey = await register_freelancer(client, full_name="Pricey Veteran", years_experience=20, tjm=1000)
@@ -300,7 +300,7 @@ async def _notifications(database: Database) -> list[Notification]:
 
 
 async def test_decision_and_notifications_are_written_together(
-    client: Client, scene: Scene, operator: Caller, database: Database, scoring_queue: RecordingScoringQueue
+    client: Client, scene: Scene, operator: Caller, database: Database, work_queue: RecordingWorkQueue
 ) -> None:
     match_id = scene.match_of(await _queue(client, operator), scene.strong)["match"]["id"]
     await _decide(client, operator, match_id, "approve", 1)
@@ -311,7 +311,7 @@ async def test_decision_and_notifications_are_written_together(
     rows = await _notifications(database)
     assert sorted(n.kind for n in rows) == ["proposal_to_company", "proposal_to_freelancer"]
     assert all(n.state is NotificationState.PENDING and n.match_id == match_id for n in rows)
-    assert ("notifications", None) in scoring_queue.calls
+    assert ("notifications", None) in work_queue.calls
 
 
 async def test_delivery_survives_a_crash_without_loss_or_duplicate(

@@ -12,8 +12,8 @@ from sqlalchemy import func, select, update
 
 from models import FreelancerProfile, Match, Mission
 from service.db import Database
+from service.engine_inputs.rows import ScoringContext
 from service.scoring import services
-from service.scoring.adapters import ScoringContext
 from service.settings import Settings
 from tests.conftest import Backend
 from tests.factories import Caller, post_mission, register_freelancer

@@ -25,7 +25,7 @@ from tests.factories import (
     register_company,
     register_freelancer,
 )
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 Client = AsyncTestClient[Any]
 Send = Callable[[Client, "Accounts"], Awaitable[httpx.Response]]
@@ -101,7 +101,7 @@ async def test_every_response_is_nosniff_and_private_ones_are_no_store(
 async def test_a_rate_limited_answer_is_nosniff_and_no_store(backend: Backend, database: Database) -> None:
     """The 429 comes from middleware, before any handler: the hook still sees it."""
     settings = dataclasses.replace(backend.settings, rate_limit_per_minute=1)
-    app = create_app(settings, scoring_queue=RecordingScoringQueue(settings))
+    app = create_app(settings, work_queue=RecordingWorkQueue(settings))
     async with AsyncTestClient(app=app) as limited:
         assert (await limited.get("/api/v1/taxonomy")).status_code == 200
         refused = await limited.get("/api/v1/taxonomy")
@@ -128,9 +128,9 @@ def web(client: Client) -> Client:
 
 
 async def test_console_redirects_and_refusals_carry_the_console_headers(
-    web: Client, operator: Caller, scoring_queue: RecordingScoringQueue
+    web: Client, operator: Caller, work_queue: RecordingWorkQueue
 ) -> None:
-    scoring_queue.inline = True
+    work_queue.inline = True
     await register_freelancer(web)
     await post_mission(web, await register_company(web))
 

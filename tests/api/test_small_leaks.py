@@ -7,7 +7,7 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 from tests.factories import Caller, post_mission, register_company, register_freelancer
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 Client = AsyncTestClient[Any]
 
@@ -59,7 +59,7 @@ async def test_companies_do_not_see_deactivated_profiles(
 
 
 async def test_a_grid_put_that_moves_no_rate_queues_no_rescore(
-    client: Client, operator: Caller, scoring_queue: RecordingScoringQueue
+    client: Client, operator: Caller, work_queue: RecordingWorkQueue
 ) -> None:
     band = next(b for b in (await client.get("/api/v1/rate-grid")).json()["bands"] if b["id"] == "y3_4")
     path = "/api/v1/rate-grid/y3_4"
@@ -67,7 +67,7 @@ async def test_a_grid_put_that_moves_no_rate_queues_no_rescore(
     for body in (same, {"note": "checked against the 2026 survey"}, {}):
         response = await client.put(path, json=body, headers=operator.headers)
         assert response.status_code == 200, response.text
-    assert [c for c in scoring_queue.calls if c[0] == "rescore"] == []
+    assert [c for c in work_queue.calls if c[0] == "rescore"] == []
     moved = await client.put(path, json={"tjm_high": band["tjm_high"] + 10}, headers=operator.headers)
     assert moved.status_code == 200
-    assert len([c for c in scoring_queue.calls if c[0] == "rescore"]) == 1
+    assert len([c for c in work_queue.calls if c[0] == "rescore"]) == 1

@@ -19,7 +19,7 @@ from service.scoring.services import score_missions
 from service.settings import Settings
 from tests.conftest import Backend
 from tests.factories import Caller, create_operator, post_mission, register_company, register_freelancer
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 LIMIT = 3
 TJMS = [900, 650, 720, 1100, 600, 800, 680]
@@ -33,8 +33,8 @@ def limited(backend: Backend) -> Settings:
 
 @pytest.fixture
 async def limited_client(limited: Settings, database: Database) -> AsyncIterator[AsyncTestClient[Any]]:
-    queue = RecordingScoringQueue(limited, inline=True)
-    async with AsyncTestClient(app=create_app(limited, scoring_queue=queue)) as client:
+    queue = RecordingWorkQueue(limited, inline=True)
+    async with AsyncTestClient(app=create_app(limited, work_queue=queue)) as client:
         yield client
 
 

@@ -29,7 +29,7 @@ from service.db import Database
 from service.settings import Settings
 from tests.conftest import make_settings, unavailable
 from tests.factories import load_scored_demo
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -80,7 +80,7 @@ def console(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     # A thread of its own: Playwright's sync API keeps an event loop running in the main thread.
     with ThreadPoolExecutor(max_workers=1) as pool:
         keys, budget_mission_id = pool.submit(asyncio.run, _prepare(settings)).result()
-    app = create_app(settings, scoring_queue=RecordingScoringQueue(settings))
+    app = create_app(settings, work_queue=RecordingWorkQueue(settings))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

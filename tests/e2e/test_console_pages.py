@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 from service.web.session import CSRF_COOKIE, SESSION_COOKIE, safe_next
 from service.web.stats import axis_scale, histogram
 from tests.factories import Caller, post_mission, register_company, register_freelancer
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 Client = AsyncTestClient[Any]
 PAGES = ["/console", "/console/queue", "/console/missions", "/console/missions/1", "/console/rate-grid"]
@@ -52,9 +52,9 @@ def _flash(html: str) -> str:
 
 
 @pytest.fixture
-async def scored(client: Client, scoring_queue: RecordingScoringQueue) -> dict[str, Any]:
+async def scored(client: Client, work_queue: RecordingWorkQueue) -> dict[str, Any]:
     """Three candidates for one mission, scored inline as a worker would."""
-    scoring_queue.inline = True
+    work_queue.inline = True
     freelancers = [
         await register_freelancer(client, full_name="Strong Fit"),
         await register_freelancer(client, full_name="Junior Cheap", years_experience=6, tjm=430),
@@ -214,7 +214,7 @@ async def test_mission_match_and_dashboard_pages(
 
 
 async def test_rate_grid_form_updates_a_band_and_queues_a_rescore(
-    web: Client, operator: Caller, scoring_queue: RecordingScoringQueue
+    web: Client, operator: Caller, work_queue: RecordingWorkQueue
 ) -> None:
     await _sign_in(web, operator.api_key)
     page = await web.get("/console/rate-grid")
@@ -229,7 +229,7 @@ async def test_rate_grid_form_updates_a_band_and_queues_a_rescore(
     assert (response.status_code, response.headers["location"]) == (303, "/console/rate-grid")
     grid = (await web.get("/api/v1/rate-grid")).json()["bands"]
     assert next(b for b in grid if b["id"] == "y11_15")[("tjm_low")] == 640
-    assert [kind for kind, _ in scoring_queue.calls] == ["rescore"]
+    assert [kind for kind, _ in work_queue.calls] == ["rescore"]
     bad = await web.post("/console/rate-grid/y11_15", data={**data, "tjm_low": "900"})
     assert bad.status_code == 303
     assert "tjm_low 900 is above tjm_high 700" in _flash((await web.get("/console/rate-grid")).text)

@@ -25,9 +25,9 @@ from sqlalchemy import select
 from matching import encode_missions, encode_profiles, score_mission_against_pool
 from models import FreelancerProfile, Match, Mission
 from service.app import create_app
+from service.background.queue import CeleryWorkQueue
 from service.db import Database
-from service.scoring.adapters import load_context, mission_input, profile_input
-from service.scoring.queue import CeleryScoringQueue
+from service.engine_inputs.rows import load_context, mission_input, profile_input
 from service.settings import Settings
 from tests.conftest import TEST_SECRET, Backend, make_settings
 from tests.factories import create_operator, post_mission, register_company, register_freelancer
@@ -102,7 +102,7 @@ async def test_writes_answer_at_once_while_redis_is_down_and_scores_catch_up(
     }
     worker = WorkerProcess(settings, env, tmp_path / "worker.log", beat=True, concurrency=1)
     try:
-        app = create_app(settings)  # the real CeleryScoringQueue on the private Redis
+        app = create_app(settings)  # the real CeleryWorkQueue on the private Redis
         async with AsyncTestClient(app=app) as client:
             freelancer = await register_freelancer(client)
             company = await register_company(client)
@@ -182,7 +182,7 @@ async def test_enqueue_resumes_once_the_broker_is_back(tmp_path: Path) -> None:
         from workers.celery_app import create_celery
 
         cooldown = 1.0
-        queue = CeleryScoringQueue(create_celery(settings), cooldown=cooldown)
+        queue = CeleryWorkQueue(create_celery(settings), cooldown=cooldown)
         client = redis.Redis.from_url(broker.url, socket_connect_timeout=1, socket_timeout=1)
         await queue.profile_changed(1)
         assert client.llen(queue_name) == 1

@@ -32,7 +32,7 @@ from service.notifications.delivery import HEADERS, deliver_pending, smtp_sender
 from service.settings import Settings
 from tests.conftest import Backend, unavailable
 from tests.factories import Caller, post_mission, register_company, register_freelancer
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 pytestmark = pytest.mark.integration
 
@@ -133,10 +133,10 @@ async def _decide(
 
 
 async def _outbox_rows_with_poisoned_names(
-    client: AsyncTestClient[Any], database: Database, operator: Caller, scoring_queue: RecordingScoringQueue
+    client: AsyncTestClient[Any], database: Database, operator: Caller, work_queue: RecordingWorkQueue
 ) -> None:
     """Four notifications composed by the real outbox, from a title and names holding CR/LF."""
-    scoring_queue.inline = True
+    work_queue.inline = True
     freelancer = await register_freelancer(client)
     company = await register_company(client)
     mission_id = (await post_mission(client, company))["id"]
@@ -165,7 +165,7 @@ async def test_smtp_delivery_is_safe_bounded_and_never_blocked(
     database: Database,
     backend: Backend,
     operator: Caller,
-    scoring_queue: RecordingScoringQueue,
+    work_queue: RecordingWorkQueue,
     sink: Sink,
 ) -> None:
     settings = _smtp_settings(backend, sink)
@@ -174,7 +174,7 @@ async def test_smtp_delivery_is_safe_bounded_and_never_blocked(
     invalid = await _add(database, operator.id, "victim@example.com\r\nBcc: other@example.com", "Invalid")
     deferred = await _add(database, operator.id, "defer.me@example.test", "Deferred")
     legacy = await _add(database, operator.id, "legacy@example.test", f"Old row{INJECTION}")
-    await _outbox_rows_with_poisoned_names(client, database, operator, scoring_queue)
+    await _outbox_rows_with_poisoned_names(client, database, operator, work_queue)
     late = await _add(database, operator.id, "late@example.test", "Created after the poisoned rows")
     rows = await _rows(database)
     outbox = [row for row in rows.values() if row.kind != "test"]

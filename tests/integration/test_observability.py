@@ -37,17 +37,17 @@ from service.observability.multiprocess import multiprocess_directory
 from service.settings import Settings
 from tests.conftest import Backend
 from tests.factories import freelancer_payload, post_mission, register_company, register_freelancer
-from tests.scoring_queue import RecordingScoringQueue
+from tests.work_queue import RecordingWorkQueue
 
 Client = AsyncTestClient[Any]
 REPO = Path(__file__).resolve().parents[2]
 
 
 def observed_app(
-    settings: Settings, scoring_queue: RecordingScoringQueue, _monkeypatch: pytest.MonkeyPatch | None = None
+    settings: Settings, work_queue: RecordingWorkQueue, _monkeypatch: pytest.MonkeyPatch | None = None
 ) -> Litestar:
     """The real app (create_app wires the ObservabilityPlugin) on these settings."""
-    return create_app(settings, scoring_queue=scoring_queue)
+    return create_app(settings, work_queue=work_queue)
 
 
 def _samples(text: str, name: str) -> list[tuple[dict[str, str], float]]:
@@ -103,7 +103,7 @@ async def test_health_is_503_naming_an_unreachable_broker(
     backend: Backend, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = dataclasses.replace(backend.settings, celery_broker_url="redis://:hunter2-pass@127.0.0.1:1/0")
-    app = observed_app(settings, RecordingScoringQueue(settings), monkeypatch)
+    app = observed_app(settings, RecordingWorkQueue(settings), monkeypatch)
     async with AsyncTestClient(app=app) as client:
         response = await client.get("/health")
     assert response.status_code == 503
@@ -121,7 +121,7 @@ async def test_health_is_503_naming_an_unreachable_database(
     settings = dataclasses.replace(
         backend.settings, database_url="postgresql+asyncpg://ctomatch:db-pass-123@127.0.0.1:1/none"
     )
-    app = observed_app(settings, RecordingScoringQueue(settings), monkeypatch)
+    app = observed_app(settings, RecordingWorkQueue(settings), monkeypatch)
     async with AsyncTestClient(app=app) as client:
         response = await client.get("/health")
     assert response.status_code == 503
@@ -165,14 +165,14 @@ async def test_a_rate_limited_response_carries_an_id_and_is_counted(
     backend: Backend, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = dataclasses.replace(backend.settings, rate_limit_per_minute=1)
-    app = observed_app(settings, RecordingScoringQueue(settings), monkeypatch)
+    app = observed_app(settings, RecordingWorkQueue(settings), monkeypatch)
     async with AsyncTestClient(app=app) as client:
         assert (await client.get("/api/v1/rate-grid")).status_code == 200
         limited = await client.get("/api/v1/rate-grid", headers={"X-Request-ID": "probe-429"})
         assert limited.status_code == 429
         assert limited.headers["x-request-id"] == "probe-429"
     # Scraped through an app of its own: /metrics of the limited app may be limited too.
-    unlimited = observed_app(backend.settings, RecordingScoringQueue(backend.settings), monkeypatch)
+    unlimited = observed_app(backend.settings, RecordingWorkQueue(backend.settings), monkeypatch)
     async with AsyncTestClient(app=unlimited) as client:
         text = (await client.get("/metrics")).text
     count = _value(
@@ -188,7 +188,7 @@ async def test_one_access_line_per_request_and_the_id_on_every_line(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     settings = dataclasses.replace(backend.settings, log_json=True)
-    app = observed_app(settings, RecordingScoringQueue(settings), monkeypatch)
+    app = observed_app(settings, RecordingWorkQueue(settings), monkeypatch)
     tap = _Tap()
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # SQL lines, logged inside the request
     try:
@@ -251,9 +251,9 @@ async def test_metrics_expose_request_durations_by_route_template(client: Client
 
 
 async def test_metrics_expose_review_queue_and_decisions(
-    client: Client, database: Database, scoring_queue: RecordingScoringQueue
+    client: Client, database: Database, work_queue: RecordingWorkQueue
 ) -> None:
-    scoring_queue.inline = True
+    work_queue.inline = True
     company = await register_company(client)
     for _ in range(2):
         await register_freelancer(client)
@@ -301,7 +301,7 @@ async def test_metrics_without_a_reachable_broker_still_answer(
     backend: Backend, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = dataclasses.replace(backend.settings, celery_broker_url="redis://127.0.0.1:1/0")
-    app = observed_app(settings, RecordingScoringQueue(settings), monkeypatch)
+    app = observed_app(settings, RecordingWorkQueue(settings), monkeypatch)
     async with AsyncTestClient(app=app) as client:
         response = await client.get("/metrics")
     assert response.status_code == 200
@@ -429,7 +429,7 @@ async def test_no_secret_in_any_log_line(
     log_json: bool,
 ) -> None:
     settings = dataclasses.replace(backend.settings, log_json=log_json)
-    app = observed_app(settings, RecordingScoringQueue(settings), monkeypatch)
+    app = observed_app(settings, RecordingWorkQueue(settings), monkeypatch)
     # create_app() -> configure_logging() replaced the root handlers: put pytest's capture back.
     logging.getLogger().addHandler(caplog.handler)
     tap = _Tap()

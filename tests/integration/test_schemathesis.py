@@ -35,7 +35,7 @@ import pytest
 import uvicorn
 
 from service.app import create_app
-from service.scoring.queue import ScoringQueue
+from service.background.queue import WorkQueue
 from tests.conftest import (
     POSTGRES_ADMIN_URL,
     _create_postgres_database,
@@ -62,7 +62,7 @@ CHECKS = (
 KEY_ROTATION = r"/api-key$"
 
 
-class _DiscardingQueue(ScoringQueue):
+class _DiscardingQueue(WorkQueue):
     """No worker in this test: what would be queued is only late (the stale sweep rescores it)."""
 
     async def mission_changed(self, mission_id: int) -> None:
@@ -162,7 +162,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
             # WARNING: ten thousand access lines would only slow the server down; errors still show.
             settings = dataclasses.replace(make_settings(url, data_dir), log_level="WARNING")
             keys = pool.submit(asyncio.run, load_scored_demo(settings)).result()
-            app = create_app(settings, scoring_queue=_DiscardingQueue())
+            app = create_app(settings, work_queue=_DiscardingQueue())
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]

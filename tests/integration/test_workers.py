@@ -84,8 +84,8 @@ async def test_api_writes_are_scored_by_the_worker(stack: Stack, worker: WorkerP
 
 async def test_stale_sweep_scores_a_write_whose_enqueue_was_lost(stack: Stack, worker: WorkerProcess) -> None:
     """A crash between commit and enqueue leaves the row stale; the periodic sweep rescores it."""
+    from service.background.task_names import TASK_RESCORE_STALE
     from workers.celery_app import create_celery
-    from workers.task_names import TASK_RESCORE_STALE
 
     async with stack.database.session() as session:
         await load_demo_data(session, TEST_SECRET)  # written directly: nothing was enqueued

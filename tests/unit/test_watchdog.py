@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Match, Mission, ScoringJob, ScoringJobChunk
 from models.enums import ChunkState, JobState
+from service.background.jobs import create_job
 from service.db import Database
 from service.scoring import jobs, watchdog
 from service.settings import Settings
@@ -43,7 +44,7 @@ def _now() -> datetime:
 
 async def _plan(database: Database, settings: Settings) -> Planned:
     async with database.session() as session:
-        job = await jobs.create_job(session, "rescore_all", None)
+        job = await create_job(session, "rescore_all", None)
         chunks = await jobs.plan_rescore(session, settings, job.id)
     return Planned(settings, job.id, chunks)
 
@@ -175,7 +176,7 @@ async def test_a_job_left_queued_has_its_plan_re_sent(
     pool: None, database: Database, settings: Settings
 ) -> None:
     async with database.session() as session:
-        job = await jobs.create_job(session, "rescore_all", None)  # its rescore_all message is lost
+        job = await create_job(session, "rescore_all", None)  # its rescore_all message is lost
     stall = timedelta(seconds=settings.job_stall_seconds)
     assert (await _watch(database, settings, _now() + stall / 2)).rescore_jobs == []
     stalled = _now() + stall + timedelta(seconds=1)
@@ -299,9 +300,9 @@ async def test_the_watchdog_finishes_a_job_whose_last_chunk_crashed_before_finis
 
 def test_the_watchdog_runs_on_a_queue_of_its_own_that_every_worker_consumes(tmp_path: Path) -> None:
     """Behind a backlog of chunks on the main queue, the watchdog would wait for all of them."""
+    from service.background.task_names import TASK_WATCH_JOBS
     from service.cli import worker_command
     from workers.celery_app import create_celery
-    from workers.task_names import TASK_WATCH_JOBS
 
     settings = Settings(data_dir=tmp_path, celery_queue="stack-a", job_watchdog_seconds=7)
     app = create_celery(settings, worker=True)

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from service.scoring.queue import CeleryScoringQueue
+from service.background.queue import CeleryWorkQueue
+from service.background.task_names import TASK_SCORE_PROFILE
 from service.settings import Settings
 from workers.celery_app import create_celery
-from workers.task_names import TASK_SCORE_PROFILE
 
 PASSWORD = "s3cret-broker-pw"
 BROKER_URL = f"redis://:{PASSWORD}@redis.internal:6379/0"
@@ -60,7 +60,7 @@ async def test_a_down_broker_is_tried_once_per_cooldown_and_logged_once(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="ctomatch.scoring.queue")
     celery, clock = FakeCelery(), FakeClock()
-    queue = CeleryScoringQueue(celery, cooldown=5.0, clock=clock)
+    queue = CeleryWorkQueue(celery, cooldown=5.0, clock=clock)
     celery.error = ConnectionError(f"Error 111 connecting to {BROKER_URL}. Connection refused.")
 
     for profile_id in range(10):
@@ -94,7 +94,7 @@ async def test_a_healthy_broker_gets_every_send_even_concurrent_ones() -> None:
     import anyio
 
     celery = FakeCelery()
-    queue = CeleryScoringQueue(celery)
+    queue = CeleryWorkQueue(celery)
     async with anyio.create_task_group() as group:
         for profile_id in range(5):
             group.start_soon(queue.profile_changed, profile_id)
@@ -110,7 +110,7 @@ async def test_a_hung_send_is_abandoned_at_the_deadline(caplog: pytest.LogCaptur
         def send_task(self, name: str, args: list[object], **options: Any) -> None:
             release.wait(10)  # a socket that never answers (bounded, released below)
 
-    queue = CeleryScoringQueue(HungCelery(), timeout=0.2)
+    queue = CeleryWorkQueue(HungCelery(), timeout=0.2)
     try:
         started = time.monotonic()
         await queue.profile_changed(1)
@@ -165,7 +165,7 @@ async def test_the_real_publisher_gives_up_well_under_a_second(
     port = silent_broker if broker == "silent" else _closed_port()
     url = f"redis://:{PASSWORD}@127.0.0.1:{port}/0"
     settings = Settings(data_dir=tmp_path, celery_broker_url=url, celery_result_backend=url)
-    queue = CeleryScoringQueue(create_celery(settings))
+    queue = CeleryWorkQueue(create_celery(settings))
     started = time.monotonic()
     await queue.profile_changed(1)
     first = time.monotonic() - started
