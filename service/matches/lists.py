@@ -26,6 +26,7 @@ from service.matches.transitions import PROPOSED_STATUSES
 from service.missions.services import budget_warning
 from service.querying import count_of
 from service.reference.services import grid_revision_columns, rate_bands_at
+from service.shapes import read_shape
 
 #: What a listed match shows, labelled as the fields of `MatchOut`.
 MATCH_COLUMNS = (
@@ -67,48 +68,20 @@ def _skill_gaps(stored: dict[str, Any]) -> SkillGapsOut:
 
 
 def match_out(match: Match, mission: Mission, company: Company, profile: FreelancerProfile) -> MatchOut:
-    return MatchOut(
-        id=match.id,
-        mission_id=mission.id,
+    return read_shape(
+        match,
+        MatchOut,
         mission_title=mission.title,
         company_name=company.name,
-        freelancer_id=profile.id,
         freelancer_name=profile.full_name,
         freelancer_headline=profile.headline,
-        score=match.score,
-        factors=dict(match.factors),
-        reasons=list(match.reasons),
         skill_gaps=_skill_gaps(match.skill_gaps),
-        excluded=match.excluded,
-        exclusion_reason=match.exclusion_reason,
-        status=match.status,
-        version=match.version,
-        algorithm_version=match.algorithm_version,
-        scored_at=match.scored_at,
     )
 
 
 def listed_match_out(row: Row[Any]) -> MatchOut:
-    """The same shape as `match_out`, from a row of `listed_matches()`."""
-    return MatchOut(
-        id=row.id,
-        mission_id=row.mission_id,
-        mission_title=row.mission_title,
-        company_name=row.company_name,
-        freelancer_id=row.freelancer_id,
-        freelancer_name=row.freelancer_name,
-        freelancer_headline=row.freelancer_headline,
-        score=row.score,
-        factors=dict(row.factors),
-        reasons=list(row.reasons),
-        skill_gaps=_skill_gaps(row.skill_gaps),
-        excluded=row.excluded,
-        exclusion_reason=row.exclusion_reason,
-        status=row.status,
-        version=row.version,
-        algorithm_version=row.algorithm_version,
-        scored_at=row.scored_at,
-    )
+    """The same shape as `match_out`, from a row of `listed_matches()` (its columns bear the names)."""
+    return read_shape(row, MatchOut, skill_gaps=_skill_gaps(row.skill_gaps))
 
 
 #: Whose matches a page lists: one mission's candidates, or one freelancer's missions.

@@ -8,9 +8,6 @@ Without /usr/bin/chromium these tests are skipped locally and fail in CI (CI=tru
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,20 +16,18 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from models import Mission
 from service.app import create_app
 from service.db import Database
 from service.settings import Settings
-from tests.conftest import make_settings, unavailable
+from tests.conftest import make_settings
+from tests.e2e.serving import launched_chromium, require_chromium, served
 from tests.factories import load_scored_demo
 from tests.work_queue import RecordingWorkQueue
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 BUDGET_MISSION_REF = "m04-agency-presales-cto"  # demo mission whose budget is below its band's market
 VIEWPORT: ViewportSize = {"width": 1440, "height": 900}
@@ -67,9 +62,7 @@ async def _prepare(settings: Settings) -> tuple[dict[str, str], int]:
 
 @pytest.fixture(scope="module")
 def chromium() -> Path:
-    if not CHROMIUM.exists():
-        unavailable("Chromium", FileNotFoundError(f"{CHROMIUM} is missing (apt-get install chromium)"))
-    return CHROMIUM
+    return require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -81,33 +74,14 @@ def console(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     with ThreadPoolExecutor(max_workers=1) as pool:
         keys, budget_mission_id = pool.submit(asyncio.run, _prepare(settings)).result()
     app = create_app(settings, work_queue=RecordingWorkQueue(settings))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the console server did not start", pytrace=False)
-        time.sleep(0.05)
-    try:
-        yield Console(f"http://127.0.0.1:{port}", keys, budget_mission_id)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with served(app, "console") as url:
+        yield Console(url, keys, budget_mission_id)
 
 
 @pytest.fixture(scope="module")
 def browser(chromium: Path) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launched_chromium(chromium) as launched:
+        yield launched
 
 
 def _new_page(browser: Browser, console: Console) -> Page:
