@@ -27,6 +27,14 @@ IncludeExcluded = FromQuery[bool]
 MatchIfMatch = Annotated[str | None, HeaderParameter(name="If-Match")]
 DecisionBody = Annotated[DecisionIn, Body(examples=openapi_examples.DECISION)]
 ReviewQueueFilters = NamedDependency[services.QueueFilters]
+MatchListQuery = NamedDependency[lists.MatchListFilters]
+
+
+def provide_match_list_filters(
+    limit: TopK = 20, min_score: MinScore = 0, include_excluded: IncludeExcluded = False
+) -> lists.MatchListFilters:
+    """The query of a mission's or a freelancer's matches, as the filters the service takes."""
+    return lists.MatchListFilters(limit=limit, min_score=min_score, include_excluded=include_excluded)
 
 
 def provide_queue_filters(
@@ -59,6 +67,7 @@ def _with_etag(detail: MatchDetail) -> Response[MatchDetail]:
 class MatchController(Controller):
     path = "/api/v1"
     tags = ["matching"]  # noqa: RUF012
+    dependencies = {"filters": Provide(provide_match_list_filters, sync_to_thread=False)}  # noqa: RUF012
 
     @get(
         "/missions/{mission_id:str}/matches",
@@ -71,13 +80,9 @@ class MatchController(Controller):
         db_session: DbSession,
         actor: CurrentActor,
         mission_id: PathId,
-        limit: TopK = 20,
-        min_score: MinScore = 0,
-        include_excluded: IncludeExcluded = False,
+        filters: MatchListQuery,
     ) -> MatchList:
-        return await lists.matches_for_mission(
-            db_session, actor, mission_id, limit=limit, min_score=min_score, include_excluded=include_excluded
-        )
+        return await lists.matches_for_mission(db_session, actor, mission_id, filters)
 
     @get(
         "/freelancers/{profile_id:str}/matches",
@@ -90,13 +95,9 @@ class MatchController(Controller):
         db_session: DbSession,
         actor: CurrentActor,
         profile_id: PathId,
-        limit: TopK = 20,
-        min_score: MinScore = 0,
-        include_excluded: IncludeExcluded = False,
+        filters: MatchListQuery,
     ) -> MatchList:
-        return await lists.matches_for_freelancer(
-            db_session, actor, profile_id, limit=limit, min_score=min_score, include_excluded=include_excluded
-        )
+        return await lists.matches_for_freelancer(db_session, actor, profile_id, filters)
 
 
 class ReviewController(Controller):

@@ -7,6 +7,7 @@ with their child lists), with the total as an uncorrelated scalar subquery besid
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
@@ -106,18 +107,20 @@ def _page_statement(owner: Owner, proposed_only: bool, include_excluded: bool) -
     )
 
 
+@dataclass(frozen=True)
+class MatchListFilters:
+    """What a list of a mission's or a freelancer's matches asks: how many, from which score."""
+
+    limit: int = 20
+    min_score: float = 0.0
+    include_excluded: bool = False
+
+
 async def _page(
-    session: AsyncSession,
-    owner: Owner,
-    owner_id: int,
-    *,
-    proposed_only: bool,
-    limit: int,
-    min_score: float,
-    include_excluded: bool,
+    session: AsyncSession, owner: Owner, owner_id: int, *, proposed_only: bool, filters: MatchListFilters
 ) -> tuple[list[MatchOut], int]:
-    statement = _page_statement(owner, proposed_only, include_excluded)
-    values = {"owner_id": owner_id, "min_score": min_score, "limit": limit}
+    statement = _page_statement(owner, proposed_only, filters.include_excluded)
+    values = {"owner_id": owner_id, "min_score": filters.min_score, "limit": filters.limit}
     rows = (await session.execute(statement, values)).all()
     # No offset: an empty page means nothing matched the filters.
     return [listed_match_out(row) for row in rows], int(rows[0].total) if rows else 0
@@ -161,10 +164,7 @@ async def matches_for_mission(
     session: AsyncSession,
     actor: Actor,
     mission_id: int,
-    *,
-    limit: int,
-    min_score: float,
-    include_excluded: bool,
+    filters: MatchListFilters,
 ) -> MatchList:
     mission, bands = await _mission(session, mission_id)
     if actor.role is Role.COMPANY and actor.company_id != mission.company_id:
@@ -176,9 +176,7 @@ async def matches_for_mission(
         "mission",
         mission.id,
         proposed_only=not actor.is_operator,  # a company sees the candidates proposed to it
-        limit=limit,
-        min_score=min_score,
-        include_excluded=include_excluded,
+        filters=filters,
     )
     return MatchList(
         items=items,
@@ -192,10 +190,7 @@ async def matches_for_freelancer(
     session: AsyncSession,
     actor: Actor,
     profile_id: int,
-    *,
-    limit: int,
-    min_score: float,
-    include_excluded: bool,
+    filters: MatchListFilters,
 ) -> MatchList:
     profile = (await session.execute(_PROFILE_REVISIONS, {"profile_id": profile_id})).one_or_none()
     if profile is None:
@@ -207,9 +202,7 @@ async def matches_for_freelancer(
         "freelancer",
         profile.id,
         proposed_only=not actor.is_operator,  # a freelancer sees the missions proposed to them
-        limit=limit,
-        min_score=min_score,
-        include_excluded=include_excluded,
+        filters=filters,
     )
     return MatchList(
         items=items,

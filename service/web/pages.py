@@ -18,7 +18,7 @@ from models import RateBand
 from models.enums import MatchStatus, MissionStatus, Role
 from service.auth.actor import ANONYMOUS, roles
 from service.handler_params import DbSession, PathId
-from service.matches.lists import matches_for_mission
+from service.matches.lists import MatchListFilters, matches_for_mission
 from service.matches.schemas import MatchOut
 from service.matches.services import history, read_match, review_queue
 from service.matches.transitions import Action, actions_for
@@ -179,9 +179,7 @@ class ConsolePages(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_CANDIDATES)] = 20,
     ) -> Template:
         mission = await read_mission_for(db_session, operator.actor, mission_id)
-        matches = await matches_for_mission(
-            db_session, operator.actor, mission_id, limit=limit, min_score=0, include_excluded=False
-        )
+        matches = await matches_for_mission(db_session, operator.actor, mission_id, MatchListFilters(limit))
         candidates = [
             Candidate(rank, m, m.version, actions_for(Role.OPERATOR, m.status))
             for rank, m in enumerate(matches.items, start=1)
