@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
@@ -29,7 +29,7 @@ from sqlalchemy import Column, ColumnElement, Table, Text, and_, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching import MissionInput, PastRole, ProfileInput
+from matching import MissionInput, ProfileInput
 from models import (
     FreelancerProfile,
     Mission,
@@ -39,6 +39,7 @@ from models import (
     ProfileCtoMission,
 )
 from models.enums import MissionStatus
+from service.engine_inputs.rows import mission_input_of, past_roles_of, profile_input_of
 
 ID_BATCH = 2_000
 """Ids per `IN (...)` list: far below the bound-parameter limits of SQLite (32,766) and asyncpg (32,767)."""
@@ -86,24 +87,6 @@ def _json(text: str) -> Any:
 def _json_text(column: Column[Any]) -> ColumnElement[str]:
     """The JSON column as its text (skips the driver's decoding, see `_json`)."""
     return sql_cast(column, Text).label(column.name)
-
-
-def _strings(values: Sequence[Any]) -> tuple[str, ...]:
-    return tuple(_intern(str(v)) for v in values)
-
-
-def past_roles_of(raw: Sequence[Mapping[str, Any]]) -> tuple[PastRole, ...]:
-    """The JSON `past_roles` column as the engine's PastRole tuple (as adapters.profile_input does)."""
-    return tuple(
-        PastRole(
-            title=_intern(str(r.get("title", ""))),
-            context=_intern(str(r.get("context", ""))),
-            company=_intern(str(r.get("company", ""))),
-            start_year=r.get("start_year"),
-            end_year=r.get("end_year"),
-        )
-        for r in raw
-    )
 
 
 # --- profiles ---------------------------------------------------------------------------------------
@@ -186,25 +169,13 @@ async def _profile_chunk(
 
 
 def _stamped_profile(row: Any, competences: dict[str, int], cto_missions: Sequence[str]) -> StampedProfile:
-    past_roles = past_roles_of(_json(row.past_roles))
-    profile = ProfileInput(
-        id=row.id,
-        years_experience=row.years_experience,
-        tjm=row.tjm,
-        available_from=row.available_from,
-        days_per_week=row.days_per_week,
-        remote_preference=_intern(str(row.remote_preference)),
-        location=_intern(row.location),
-        orientation=_intern(str(row.orientation)),
+    profile = profile_input_of(
+        row,
         competences=competences,
-        cto_missions=tuple(cto_missions),
-        sectors=_strings(_json(row.sectors)),
-        past_role_contexts=tuple(r.context for r in past_roles),
-        stack=_strings(_json(row.stack)),
-        headline=row.headline,
-        summary=row.summary,
-        active=row.active,
-        past_roles=past_roles,
+        cto_missions=cto_missions,
+        sectors=_json(row.sectors),
+        stack=_json(row.stack),
+        past_roles=past_roles_of(_json(row.past_roles)),
     )
     return StampedProfile(profile, ProfileStamp(row.revision, row.updated_at))
 
@@ -288,25 +259,11 @@ async def _mission_chunk(
     ):
         cto_missions[mission_id].append(cto_mission_id)
     return [
-        MissionInput(
-            id=row.id,
-            title=row.title,
-            description=row.description,
-            orientation=str(row.orientation),
-            seniority=row.seniority,
-            tjm_min=row.tjm_min,
-            tjm_max=row.tjm_max,
-            start_date=row.start_date,
-            end_date=row.end_date,
-            days_per_week=row.days_per_week,
-            remote_policy=str(row.remote_policy),
-            location=row.location,
-            sector=row.sector,
-            context=str(row.context),
-            cto_missions=tuple(cto_missions.get(row.id, ())),
-            required_competences=tuple(required.get(row.id, ())),
-            nice_competences=tuple(nice.get(row.id, ())),
-            is_open=row.status == MissionStatus.OPEN,
+        mission_input_of(
+            row,
+            cto_missions=cto_missions.get(row.id, ()),
+            required=required.get(row.id, ()),
+            nice=nice.get(row.id, ()),
         )
         for row in rows
     ]

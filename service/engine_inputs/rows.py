@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,58 +34,97 @@ def grid_from_rows(rows: Sequence[RateBandRow]) -> RateGrid:
     )
 
 
-def profile_input(profile: FreelancerProfile) -> ProfileInput:
-    past_roles = tuple(
+def past_roles_of(raw: Sequence[Mapping[str, Any]]) -> tuple[PastRole, ...]:
+    """The JSON `past_roles` column as the engine's PastRole tuple."""
+    return tuple(
         PastRole(
-            title=str(r.get("title", "")),
-            context=str(r.get("context", "")),
-            company=str(r.get("company", "")),
+            title=sys.intern(str(r.get("title", ""))),
+            context=sys.intern(str(r.get("context", ""))),
+            company=sys.intern(str(r.get("company", ""))),
             start_year=r.get("start_year"),
             end_year=r.get("end_year"),
         )
-        for r in profile.past_roles
+        for r in raw
     )
+
+
+def profile_input_of(
+    row: Any,
+    *,
+    competences: dict[str, int],
+    cto_missions: Sequence[str],
+    sectors: Sequence[Any],
+    stack: Sequence[Any],
+    past_roles: tuple[PastRole, ...],
+) -> ProfileInput:
+    """The engine input of a profile, from any row with its columns (an ORM profile or a Core row of the
+    bulk loaders) and its decoded JSON lists and child ids. Repeated strings are interned: a pool of a
+    hundred thousand profiles holds one copy of each city, preference and sector."""
     return ProfileInput(
-        id=profile.id,
-        years_experience=profile.years_experience,
-        tjm=profile.tjm,
-        available_from=profile.available_from,
-        days_per_week=profile.days_per_week,
-        remote_preference=str(profile.remote_preference),
-        location=profile.location,
-        orientation=str(profile.orientation),
-        competences={c.competence_id: c.level for c in profile.competences},
-        cto_missions=tuple(m.cto_mission_id for m in profile.cto_missions),
-        sectors=tuple(profile.sectors),
+        id=row.id,
+        years_experience=row.years_experience,
+        tjm=row.tjm,
+        available_from=row.available_from,
+        days_per_week=row.days_per_week,
+        remote_preference=sys.intern(str(row.remote_preference)),
+        location=sys.intern(row.location),
+        orientation=sys.intern(str(row.orientation)),
+        competences=competences,
+        cto_missions=tuple(cto_missions),
+        sectors=tuple(sys.intern(str(v)) for v in sectors),
         past_role_contexts=tuple(r.context for r in past_roles),
-        stack=tuple(profile.stack),
-        headline=profile.headline,
-        summary=profile.summary,
-        active=profile.active,
+        stack=tuple(sys.intern(str(v)) for v in stack),
+        headline=row.headline,
+        summary=row.summary,
+        active=row.active,
         past_roles=past_roles,
     )
 
 
-def mission_input(mission: Mission) -> MissionInput:
+def profile_input(profile: FreelancerProfile) -> ProfileInput:
+    return profile_input_of(
+        profile,
+        competences={c.competence_id: c.level for c in profile.competences},
+        cto_missions=[m.cto_mission_id for m in profile.cto_missions],
+        sectors=profile.sectors,
+        stack=profile.stack,
+        past_roles=past_roles_of(profile.past_roles),
+    )
+
+
+def mission_input_of(
+    row: Any, *, cto_missions: Sequence[str], required: Sequence[str], nice: Sequence[str]
+) -> MissionInput:
+    """The engine input of a mission, from any row with its columns (an ORM mission or a Core row of the
+    bulk loaders) and its child ids."""
     return MissionInput(
-        id=mission.id,
-        title=mission.title,
-        description=mission.description,
-        orientation=str(mission.orientation),
-        seniority=mission.seniority,
-        tjm_min=mission.tjm_min,
-        tjm_max=mission.tjm_max,
-        start_date=mission.start_date,
-        end_date=mission.end_date,
-        days_per_week=mission.days_per_week,
-        remote_policy=str(mission.remote_policy),
-        location=mission.location,
-        sector=mission.sector,
-        context=str(mission.context),
-        cto_missions=tuple(c.cto_mission_id for c in mission.cto_missions),
-        required_competences=tuple(c.competence_id for c in mission.competences if c.required),
-        nice_competences=tuple(c.competence_id for c in mission.competences if not c.required),
-        is_open=mission.status is MissionStatus.OPEN,
+        id=row.id,
+        title=row.title,
+        description=row.description,
+        orientation=str(row.orientation),
+        seniority=row.seniority,
+        tjm_min=row.tjm_min,
+        tjm_max=row.tjm_max,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        days_per_week=row.days_per_week,
+        remote_policy=str(row.remote_policy),
+        location=row.location,
+        sector=row.sector,
+        context=str(row.context),
+        cto_missions=tuple(cto_missions),
+        required_competences=tuple(required),
+        nice_competences=tuple(nice),
+        is_open=row.status == MissionStatus.OPEN,
+    )
+
+
+def mission_input(mission: Mission) -> MissionInput:
+    return mission_input_of(
+        mission,
+        cto_missions=[c.cto_mission_id for c in mission.cto_missions],
+        required=[c.competence_id for c in mission.competences if c.required],
+        nice=[c.competence_id for c in mission.competences if not c.required],
     )
 
 
