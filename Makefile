@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint check clean-data
+.PHONY: install run test lint check clean-data messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: install
 	$(BIN)/lint-imports
 
 check: test lint
+
+## Bring the message catalogs in step with the sources (then translate the new French entries).
+messages: install
+	$(BIN)/python -m service.i18n update
 
 clean-data:
 	rm -rf .data

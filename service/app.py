@@ -22,6 +22,8 @@ from service.db import Database
 from service.dependencies import close_db_session, provide_actor, provide_db_session, provide_settings
 from service.errors import EXCEPTION_HANDLERS
 from service.freelancers.controllers import FreelancerController
+from service.i18n.middleware import locale_middleware
+from service.i18n.switch import switch_language
 from service.input_guard import input_guard
 from service.logging_config import configure_logging
 from service.market.controllers import MarketController
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None, work_queue: WorkQueue | None = 
             MatchController,
             JobController,
             ReviewController,
+            switch_language,
         ],
         lifespan=[lifespan],
         guards=[role_guard],
@@ -103,6 +106,7 @@ def create_app(settings: Settings | None = None, work_queue: WorkQueue | None = 
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         middleware=[
+            locale_middleware,
             close_db_session,
             rate_limit_middleware(settings),
             DefineMiddleware(input_guard, max_body_bytes=settings.max_body_bytes),

@@ -28,6 +28,7 @@ from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
 
 from service.auth.actor import ANONYMOUS, roles
+from service.i18n.jinja import install_i18n
 from service.settings import Settings, get_settings
 from service.web.actions import ConsoleActions
 from service.web.csrf import SessionBoundCSRFMiddleware
@@ -65,6 +66,7 @@ def _years(value: float | None) -> str:
 
 def _register_filters(engine: JinjaTemplateEngine) -> None:
     environment: Environment = engine.engine
+    install_i18n(environment)
     environment.filters.update({"euros": _euros, "years": _years})
     environment.trim_blocks = True
     environment.lstrip_blocks = True
