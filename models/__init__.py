@@ -1,6 +1,6 @@
 """The ctomatch data model: every ORM table, re-exported so Alembic sees one metadata."""
 
-from models.account import Account
+from models.account import Account, AccountToken, SignInFailure
 from models.base import Base
 from models.company import Company
 from models.freelancer import FreelancerProfile, ProfileCompetence, ProfileCtoMission
@@ -14,6 +14,7 @@ from models.taxonomy import TaxonomyItem
 
 __all__ = [
     "Account",
+    "AccountToken",
     "Base",
     "Company",
     "FreelancerProfile",
@@ -29,5 +30,6 @@ __all__ = [
     "RegistrationIdempotencyKey",
     "ScoringJob",
     "ScoringJobChunk",
+    "SignInFailure",
     "TaxonomyItem",
 ]

@@ -1,14 +1,14 @@
-"""Accounts: who calls the API, with which role; the API key is kept only as a keyed hash."""
+"""Accounts: who uses the product, with which role; keys, passwords and tokens are kept only as hashes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, DateTimeUTC, TimestampMixin, str_enum
-from models.enums import Role
+from models.base import Base, DateTimeUTC, TimestampMixin, str_enum, utcnow
+from models.enums import Role, TokenPurpose
 
 
 class Account(TimestampMixin, Base):
@@ -21,8 +21,45 @@ class Account(TimestampMixin, Base):
         nullable=False,
     )
     display_name: Mapped[str] = mapped_column(String(200), nullable=False)
-    api_key_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
-    api_key_prefix: Mapped[str] = mapped_column(String(12), nullable=False)
+    #: NULL for an account made on the web, until its owner creates a key.
+    api_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    api_key_prefix: Mapped[str | None] = mapped_column(String(12), nullable=True)
     #: When the current key replaced an earlier one (NULL: still the key issued at creation).
     api_key_rotated_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    #: argon2 hash (service/accounts/passwords.py); NULL: the account signs in with an API key only.
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
+    #: The language the account reads ("fr", "en"), for what is sent to it; NULL: French.
+    locale: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    #: Set when the account was erased (GDPR art. 17): its personal data are gone, its id stays.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
+
+
+class AccountToken(Base):
+    """A one-time link (verify an e-mail, reset a password): only the token's hash is kept."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose, "token_purpose", 20), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(), default=utcnow, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
+
+
+class SignInFailure(Base):
+    """One refused password, by e-mail (normalised) and client address: what the lockout counts."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index("ix_sign_in_failures_email_created_at", "email", "created_at"),
+        Index("ix_sign_in_failures_client_created_at", "client", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), nullable=False)
+    client: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(), default=utcnow, nullable=False)

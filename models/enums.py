@@ -11,6 +11,11 @@ class Role(StrEnum):
     OPERATOR = "operator"
 
 
+class TokenPurpose(StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 - a purpose, not a password
+
+
 class RemotePreference(StrEnum):
     REMOTE = "remote"
     HYBRID = "hybrid"

@@ -46,6 +46,10 @@ class FreelancerProfile(TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
     linkedin_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False, index=True)
+    #: When the freelancer last said their availability is right (the web app's "confirm" action, or
+    #: a write of the profile); 30 days later they are reminded and operators see it as unconfirmed.
+    availability_confirmed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
+    availability_reminded_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
     # Moved by every write of the profile, child rows included (service.revisions.lock_for_write).
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
     # The revision this row had when its matches were last computed, and by which algorithm:

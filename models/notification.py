@@ -19,7 +19,10 @@ from models.enums import NotificationState
 class Notification(Base):
     __tablename__ = "notifications"
     # The delivery loop asks for pending/sending rows that are due: state first, then the due time.
-    __table_args__ = (Index("ix_notifications_state_next_attempt_at", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_notifications_state_next_attempt_at", "state", "next_attempt_at"),
+        Index("ix_notifications_recipient_read_at", "recipient_account_id", "read_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     match_id: Mapped[int | None] = mapped_column(ForeignKey("matches.id", ondelete="SET NULL"), nullable=True)
@@ -45,3 +48,7 @@ class Notification(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(), default=utcnow, nullable=False)
     sent_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
+    #: When the recipient read it in the web app's notification centre (NULL: unread).
+    read_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
+    #: The web page that acts on it (a path, e.g. `/proposals/12`); e-mails carry it as a full link.
+    link: Mapped[str | None] = mapped_column(String(300), nullable=True)

@@ -31,6 +31,7 @@ from service.matches.controllers import MatchController, ReviewController
 from service.missions.controllers import MissionController
 from service.observability.plugin import ObservabilityPlugin
 from service.openapi_docs import ProblemResponsesPlugin
+from service.portal import PortalPlugin
 from service.options_allow import complete_allow_header
 from service.pagination import provide_page_params
 from service.params import provide_expected_revision
@@ -113,6 +114,11 @@ def create_app(settings: Settings | None = None, work_queue: WorkQueue | None = 
         ],
         before_send=[stamp_security_headers, complete_allow_header],
         logging_config=None,  # configure_logging() owns the handlers
-        plugins=[ObservabilityPlugin(settings), WebConsolePlugin(settings), ProblemResponsesPlugin()],
+        plugins=[
+            ObservabilityPlugin(settings),
+            WebConsolePlugin(settings),
+            PortalPlugin(settings),
+            ProblemResponsesPlugin(),
+        ],
         debug=False,
     )

@@ -108,6 +108,15 @@ class Settings:
     job_stall_seconds: float = 60.0
     job_watchdog_seconds: float = 15.0
     chunk_max_attempts: int = 3
+    #: Where users reach the web app: the base of the links in e-mails. Empty: http://API_HOST:API_PORT.
+    public_url: str = ""
+    sign_in_max_failures: int = 5
+    sign_in_max_failures_per_client: int = 20
+    sign_in_window_seconds: float = 900.0
+
+    @property
+    def site_url(self) -> str:
+        return (self.public_url or f"http://{self.api_host}:{self.api_port}").rstrip("/")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -152,6 +161,10 @@ class Settings:
             job_stall_seconds=_env_float("JOB_STALL_SECONDS", 60.0),
             job_watchdog_seconds=_env_float("JOB_WATCHDOG_SECONDS", 15.0),
             chunk_max_attempts=_env_int("CHUNK_MAX_ATTEMPTS", 3),
+            public_url=os.environ.get("PUBLIC_URL", ""),
+            sign_in_max_failures=_env_int("SIGN_IN_MAX_FAILURES", 5),
+            sign_in_max_failures_per_client=_env_int("SIGN_IN_MAX_FAILURES_PER_CLIENT", 20),
+            sign_in_window_seconds=_env_float("SIGN_IN_WINDOW_SECONDS", 900.0),
         )
         settings.validate()
         return settings
@@ -180,6 +193,12 @@ class Settings:
             raise SettingsError("NOTIFY_MAX_ATTEMPTS must be at least 1")
         if not 0 <= self.notify_retry_base_seconds <= self.notify_retry_max_seconds:
             raise SettingsError("NOTIFY_RETRY_BASE_SECONDS must be between 0 and NOTIFY_RETRY_MAX_SECONDS")
+        if self.sign_in_max_failures < 1 or self.sign_in_max_failures_per_client < 1:
+            raise SettingsError("SIGN_IN_MAX_FAILURES and SIGN_IN_MAX_FAILURES_PER_CLIENT must be at least 1")
+        if self.sign_in_window_seconds <= 0:
+            raise SettingsError("SIGN_IN_WINDOW_SECONDS must be more than 0")
+        if self.public_url and not self.public_url.startswith(("http://", "https://")):
+            raise SettingsError(f"PUBLIC_URL must start with http:// or https://, got {self.public_url!r}")
         self._validate_job_watchdog()
         try:
             self.weights()

@@ -92,5 +92,10 @@ class AccountController(Controller):
         )
         assert account.api_key_rotated_at is not None
         return ApiKeyIssued(
-            account.id, account.role, account.email, key, account.api_key_prefix, account.api_key_rotated_at
+            account.id,
+            account.role,
+            account.email,
+            key,
+            account.api_key_prefix or "",
+            account.api_key_rotated_at,
         )

@@ -17,6 +17,12 @@ DOMAIN_PREFIXES: Final[dict[str, str]] = {
     "workers/": "messages",
     "service/web/": "console",
     "service/portal/": "portal",
+    "service/portal/account/": "account",
+    "service/portal/templates/portal/account/": "account",
+    "service/portal/freelancer/": "freelancer",
+    "service/portal/templates/portal/freelancer/": "freelancer",
+    "service/portal/company/": "company",
+    "service/portal/templates/portal/company/": "company",
     "service/explanations/": "explanations",
     "service/notifications/": "notifications",
 }

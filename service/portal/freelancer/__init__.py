@@ -1,0 +1,7 @@
+"""The web app's freelancer pages; `HANDLERS` is what the portal router mounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+HANDLERS: list[Any] = []
