@@ -76,6 +76,8 @@ class WebBrowser:
         return await self.request("POST", action, data={**data, "_csrf_token": token})
 
     async def sign_in(self, email: str, password: str = PASSWORD, next_path: str = "") -> httpx.Response:
-        response = await self.submit("/sign-in", "/sign-in", {"email": email, "password": password, "next": next_path})
+        response = await self.submit(
+            "/sign-in", "/sign-in", {"email": email, "password": password, "next": next_path}
+        )
         assert response.status_code == 303, f"sign-in refused: {response.status_code} {response.text[:300]}"
         return response

@@ -11,7 +11,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.response import Redirect
 from litestar.types import ExceptionHandlersMap
 
@@ -70,7 +75,10 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         )
     if isinstance(exc, ValidationException):
         return error_page(
-            request, 400, _("Invalid form"), _("Some fields are missing or invalid. Go back and check the form.")
+            request,
+            400,
+            _("Invalid form"),
+            _("Some fields are missing or invalid. Go back and check the form."),
         )
     if status == HTTPStatus.TOO_MANY_REQUESTS:
         return error_page(request, 429, _("Too many requests"), _("Please wait a minute and try again."))

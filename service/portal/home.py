@@ -92,7 +92,9 @@ class HomeController(Controller):
                 logger.info("account %s signed in to the web app", account.id)
                 return Redirect(_after_sign_in(account.role, data.next), status_code=303, cookies=[retired])
         form = SignInForm(email=data.email, next=data.next)  # the password is never sent back
-        response = page(request, "portal/sign_in.html", {"form": form, "error": error, "notice": None}, user=None)
+        response = page(
+            request, "portal/sign_in.html", {"form": form, "error": error, "notice": None}, user=None
+        )
         response.status_code = status
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)
@@ -102,5 +104,3 @@ class HomeController(Controller):
     async def submit_sign_out(self, request: Request[Any, Any, Any]) -> Response[Any]:
         close_session(request)
         return Redirect(f"{SIGN_IN_PATH}?signed_out=1", status_code=303)
-
-

@@ -22,7 +22,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.plugins import InitPluginProtocol
 from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
-from litestar.stores.memory import MemoryStore
+from litestar.stores.base import Store
 from litestar.stores.registry import StoreRegistry
 
 from service.auth.actor import ANONYMOUS, roles
@@ -31,6 +31,7 @@ from service.portal.errors import PORTAL_EXCEPTION_HANDLERS
 from service.portal.home import HomeController
 from service.portal.session import CSRF_COOKIE, SESSION_COOKIE, SESSION_STORE, portal_session_config
 from service.portal.users import provide_company, provide_freelancer, provide_optional_user, provide_user
+from service.session_store import session_store
 from service.settings import Settings, get_settings
 from service.web.csrf import SessionBoundCSRFMiddleware
 from service.web.plugin import csrf_secret
@@ -63,7 +64,9 @@ class PortalPlugin(InitPluginProtocol):
             route_handlers=[HomeController, *account.HANDLERS, *freelancer.HANDLERS, *company.HANDLERS],
             middleware=[
                 portal_session_config(secure=secure).middleware,
-                DefineMiddleware(SessionBoundCSRFMiddleware, config=csrf_config, session_cookie=SESSION_COOKIE),
+                DefineMiddleware(
+                    SessionBoundCSRFMiddleware, config=csrf_config, session_cookie=SESSION_COOKIE
+                ),
             ],
             dependencies={
                 "user": Provide(provide_user),
@@ -89,14 +92,19 @@ class PortalPlugin(InitPluginProtocol):
         app_config.route_handlers.extend([portal, static])
         template_config = app_config.template_config
         if template_config is None:
-            raise RuntimeError("PortalPlugin shares the console's template engine: add WebConsolePlugin first")
+            raise RuntimeError(
+                "PortalPlugin shares the console's template engine: add WebConsolePlugin first"
+            )
         directories = template_config.directory
         existing = list(directories) if isinstance(directories, list | tuple) else [directories]
-        template_config.directory = [*existing, TEMPLATES_DIR]  # type: ignore[assignment]
-        app_config.stores = _with_session_store(app_config.stores)
+        template_config.directory = [*existing, TEMPLATES_DIR]
+        app_config.stores = _with_session_store(app_config.stores, session_store(settings, SESSION_STORE))
         handlers = app_config.exception_handlers
         api_not_found = handlers.get(NotFoundException) or handlers.get(HTTPException)
-        app_config.exception_handlers = {**handlers, NotFoundException: _html_for_unknown_pages(api_not_found)}
+        app_config.exception_handlers = {
+            **handlers,
+            NotFoundException: _html_for_unknown_pages(api_not_found),
+        }
         return app_config
 
 
@@ -112,13 +120,13 @@ def _html_for_unknown_pages(api_handler: Any) -> Any:
         path = request.url.path
         if api_handler is not None and (path == "/api" or path.startswith(_MACHINE_PREFIXES)):
             return api_handler(request, exc)  # type: ignore[no-any-return]
-        return PORTAL_EXCEPTION_HANDLERS[NotFoundException](request, exc)  # type: ignore[no-any-return]
+        return PORTAL_EXCEPTION_HANDLERS[NotFoundException](request, exc)
 
     return handle
 
 
-def _with_session_store(stores: StoreRegistry | dict[str, object] | None) -> StoreRegistry | dict[str, object]:
+def _with_session_store(stores: Any, store: Store) -> StoreRegistry | dict[str, Any]:
     if isinstance(stores, StoreRegistry):
-        stores.register(SESSION_STORE, MemoryStore(), allow_override=False)
+        stores.register(SESSION_STORE, store, allow_override=False)
         return stores
-    return {**(stores or {}), SESSION_STORE: MemoryStore()}
+    return {**(stores or {}), SESSION_STORE: store}

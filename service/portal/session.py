@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from litestar import Request
 from litestar.datastructures import Cookie
-from litestar.stores.memory import MemoryStore
 
+from service.session_store import drop_expired
 from service.web.session import ConsoleSessionConfig
 
 SESSION_COOKIE = "ctomatch_session"
@@ -46,9 +46,7 @@ def portal_session_config(*, secure: bool) -> ConsoleSessionConfig:
 async def open_session(request: Request[Any, Any, Any], account_id: int) -> Cookie:
     """Sign in under a new session id; returns the cookie that retires the pre-sign-in form token."""
     request.set_session({_ACCOUNT: account_id, _ROTATE: True})
-    store = request.app.stores.get(SESSION_STORE)
-    if isinstance(store, MemoryStore):
-        await store.delete_expired()
+    await drop_expired(request.app.stores.get(SESSION_STORE))
     return Cookie(key=CSRF_COOKIE, value="", max_age=0, path="/", httponly=True, samesite="lax")
 
 

@@ -2,7 +2,8 @@
 
 Pages declare `user: SignedInUser` (any signed-in account), `freelancer_user: SignedInFreelancer`,
 `company_user: SignedInCompany` or `maybe_user: MaybeSignedIn` (the dependency is named by the
-parameter); the portal router provides them from the session, or sends the visitor to sign in. A signed-in account of another role gets a 403 page, never another account's data.
+parameter); the portal router provides them from the session, or sends the visitor to sign in.
+A signed-in account of another role gets a 403 page, never another account's data.
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ async def load_user(session: AsyncSession, account_id: int | None) -> PortalUser
         )
     )
     actor = Actor(account.id, account.role, account.email, freelancer_id, company_id)
-    return PortalUser(actor, account.display_name, account.email_verified_at is not None, unread or 0, account.locale)
+    return PortalUser(
+        actor, account.display_name, account.email_verified_at is not None, unread or 0, account.locale
+    )
 
 
 def _here(request: Request[Any, Any, Any]) -> str:

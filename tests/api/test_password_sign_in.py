@@ -58,11 +58,15 @@ async def test_the_right_password_signs_in_whatever_the_case_of_the_email(
 ) -> None:
     account_id = await _account(database)
     async with database.session() as session:
-        account = await authenticate(session, " Amelie@Example.FR ", PASSWORD, "203.0.113.5", backend.settings)
+        account = await authenticate(
+            session, " Amelie@Example.FR ", PASSWORD, "203.0.113.5", backend.settings
+        )
     assert account.id == account_id
 
 
-async def test_unknown_email_and_wrong_password_get_the_same_answer(database: Database, backend: Backend) -> None:
+async def test_unknown_email_and_wrong_password_get_the_same_answer(
+    database: Database, backend: Backend
+) -> None:
     await _account(database)
     messages = []
     for email, password in (("nobody@example.fr", PASSWORD), ("amelie@example.fr", "wrong password!")):
@@ -82,7 +86,9 @@ async def test_an_account_locks_after_its_failures_and_says_for_how_long(
     for attempt in range(3):
         async with database.session() as session:
             with pytest.raises(SignInRefused):
-                await authenticate(session, "amelie@example.fr", f"guess {attempt}", f"198.51.100.{attempt}", settings)
+                await authenticate(
+                    session, "amelie@example.fr", f"guess {attempt}", f"198.51.100.{attempt}", settings
+                )
     async with database.session() as session:
         with use_locale("fr"), pytest.raises(SignInRefused) as refused:
             await authenticate(session, "amelie@example.fr", PASSWORD, "203.0.113.5", settings)
@@ -114,7 +120,9 @@ async def test_a_success_clears_the_accounts_failures(database: Database, backen
         with pytest.raises(SignInRefused):
             await authenticate(session, "amelie@example.fr", "wrong password", "192.0.2.1", backend.settings)
         await authenticate(session, "amelie@example.fr", PASSWORD, "192.0.2.1", backend.settings)
-        left = await session.scalar(select(func.count(SignInFailure.id)).where(SignInFailure.email == "amelie@example.fr"))
+        left = await session.scalar(
+            select(func.count(SignInFailure.id)).where(SignInFailure.email == "amelie@example.fr")
+        )
     assert left == 0
 
 

@@ -50,7 +50,9 @@ async def test_a_wrong_password_is_refused_in_words_and_keeps_the_email(
 ) -> None:
     await create_web_account(database, Role.FREELANCER, "amelie@example.fr")
     browser = WebBrowser(client)
-    refused = await browser.submit("/sign-in", "/sign-in", {"email": "amelie@example.fr", "password": "nope nope"})
+    refused = await browser.submit(
+        "/sign-in", "/sign-in", {"email": "amelie@example.fr", "password": "nope nope"}
+    )
     assert refused.status_code == 401
     assert "E-mail ou mot de passe incorrect." in refused.text
     assert 'value="amelie@example.fr"' in refused.text and "nope nope" not in refused.text
@@ -64,8 +66,12 @@ async def test_a_locked_account_says_for_how_long(backend: Backend, database: Da
     async with AsyncTestClient(app=app) as client:
         browser = WebBrowser(client, language="en")
         for _ in range(2):
-            await browser.submit("/sign-in", "/sign-in", {"email": "amelie@example.fr", "password": "guess guess"})
-        locked = await browser.submit("/sign-in", "/sign-in", {"email": "amelie@example.fr", "password": PASSWORD})
+            await browser.submit(
+                "/sign-in", "/sign-in", {"email": "amelie@example.fr", "password": "guess guess"}
+            )
+        locked = await browser.submit(
+            "/sign-in", "/sign-in", {"email": "amelie@example.fr", "password": PASSWORD}
+        )
     assert locked.status_code == 429
     assert int(locked.headers["retry-after"]) > 0
     assert "sign-in is paused" in locked.text and "15 minutes" in locked.text
@@ -75,7 +81,9 @@ async def test_every_form_needs_its_token(client: Client, database: Database) ->
     await create_web_account(database, Role.FREELANCER, "amelie@example.fr")
     browser = WebBrowser(client)
     await browser.get("/sign-in")
-    forged = await browser.request("POST", "/sign-in", data={"email": "amelie@example.fr", "password": PASSWORD})
+    forged = await browser.request(
+        "POST", "/sign-in", data={"email": "amelie@example.fr", "password": PASSWORD}
+    )
     assert forged.status_code == 403
     assert "Formulaire expiré" in forged.text
     await browser.sign_in("amelie@example.fr")
@@ -86,7 +94,9 @@ async def test_every_form_needs_its_token(client: Client, database: Database) ->
 async def test_an_operator_is_sent_to_the_console(client: Client, database: Database) -> None:
     await create_web_account(database, Role.OPERATOR, "ops@ctomatch.fr")
     browser = WebBrowser(client)
-    response = await browser.submit("/sign-in", "/sign-in", {"email": "ops@ctomatch.fr", "password": PASSWORD})
+    response = await browser.submit(
+        "/sign-in", "/sign-in", {"email": "ops@ctomatch.fr", "password": PASSWORD}
+    )
     assert response.status_code == 303 and response.headers["location"] == "/console/sign-in"
 
 
