@@ -31,6 +31,7 @@ from service.matches.controllers import MatchController, ReviewController
 from service.missions.controllers import MissionController
 from service.observability.plugin import ObservabilityPlugin
 from service.openapi_docs import ProblemResponsesPlugin
+from service.privacy.controllers import PrivacyController
 from service.portal import PortalPlugin
 from service.options_allow import complete_allow_header
 from service.pagination import provide_page_params
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, work_queue: WorkQueue | None = 
             MatchController,
             JobController,
             ReviewController,
+            PrivacyController,
             switch_language,
         ],
         lifespan=[lifespan],

@@ -25,6 +25,7 @@ DOMAIN_PREFIXES: Final[dict[str, str]] = {
     "service/portal/templates/portal/company/": "company",
     "service/explanations/": "explanations",
     "service/notifications/": "notifications",
+    "service/privacy/": "privacy",
 }
 
 #: Folders scanned for texts, and how: Python calls of the keywords below, Jinja `{% trans %}` and `_()`.

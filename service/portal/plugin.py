@@ -26,9 +26,12 @@ from litestar.stores.base import Store
 from litestar.stores.registry import StoreRegistry
 
 from service.auth.actor import ANONYMOUS, roles
+from service.i18n.locale import set_locale
+from service.i18n.middleware import locale_of_scope
 from service.portal import account, company, freelancer
 from service.portal.errors import PORTAL_EXCEPTION_HANDLERS
 from service.portal.home import HomeController
+from service.portal.privacy import PrivacyPages
 from service.portal.session import CSRF_COOKIE, SESSION_COOKIE, SESSION_STORE, portal_session_config
 from service.portal.users import provide_company, provide_freelancer, provide_optional_user, provide_user
 from service.session_store import session_store
@@ -61,7 +64,13 @@ class PortalPlugin(InitPluginProtocol):
         )
         portal = Router(
             path="/",
-            route_handlers=[HomeController, *account.HANDLERS, *freelancer.HANDLERS, *company.HANDLERS],
+            route_handlers=[
+                HomeController,
+                PrivacyPages,
+                *account.HANDLERS,
+                *freelancer.HANDLERS,
+                *company.HANDLERS,
+            ],
             middleware=[
                 portal_session_config(secure=secure).middleware,
                 DefineMiddleware(
@@ -120,6 +129,10 @@ def _html_for_unknown_pages(api_handler: Any) -> Any:
         path = request.url.path
         if api_handler is not None and (path == "/api" or path.startswith(_MACHINE_PREFIXES)):
             return api_handler(request, exc)  # type: ignore[no-any-return]
+        # No middleware runs for a path no router matched: choose the reader's language here. The
+        # page is rendered after this returns, so the locale stays set (each request is a task of
+        # its own, and the middleware sets it afresh for every matched request).
+        set_locale(locale_of_scope(request.scope))
         return PORTAL_EXCEPTION_HANDLERS[NotFoundException](request, exc)
 
     return handle

@@ -61,7 +61,11 @@ def session_account_id(request: Request[Any, Any, Any]) -> int | None:
 
 
 def flash(request: Request[Any, Any, Any], kind: FlashKind, text: str) -> None:
-    """A one-time message for the next page (POST, redirect, GET); already in the reader's language."""
+    """A one-time message for the next page (POST, redirect, GET); already in the reader's language.
+
+    After `close_session` it opens an anonymous session that holds only the message."""
+    if not isinstance(request.scope.get("session"), dict):
+        request.set_session({})
     request.session[_FLASH] = {"kind": kind, "text": text}
 
 
