@@ -23,7 +23,7 @@ from service.dependencies import close_db_session, provide_actor, provide_db_ses
 from service.errors import EXCEPTION_HANDLERS
 from service.freelancers.controllers import FreelancerController
 from service.i18n.middleware import locale_middleware
-from service.i18n.switch import switch_language
+from service.language_switch import switch_language
 from service.input_guard import input_guard
 from service.logging_config import configure_logging
 from service.market.controllers import MarketController

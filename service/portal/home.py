@@ -15,7 +15,7 @@ from service.accounts.authentication import SignInRefused, authenticate
 from service.auth.actor import ANONYMOUS, roles
 from service.handler_params import AppSettings, DbSession
 from service.i18n import _
-from service.i18n.switch import safe_local_path
+from service.language_switch import safe_local_path
 from service.portal.descriptions import ANYONE
 from service.portal.render import page
 from service.portal.session import SIGN_IN_PATH, close_session, open_session

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from service.i18n import format_date, format_datetime, format_money, localised, negotiate_locale, use_locale
-from service.i18n.switch import safe_local_path
+from service.language_switch import safe_local_path
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
