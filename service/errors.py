@@ -1,20 +1,34 @@
 """Domain errors and their one mapping to RFC 9457 problem-details responses.
 
 Services raise the named errors below; nothing else in the code builds an error response. Field
-validation failures are 422 with `errors: [{field, reason}]`; a body that is not JSON is 400.
+validation failures are 422 with `errors: [{field, reason, code, allowed?, suggestion?}]`, every
+invalid field at once (service.validation_requests re-checks what the decoder refused); a body that
+is not JSON is 400. Titles, details and reasons are in the reader's language: services word theirs
+with `_()` when they raise, and each handler answers in the locale the request negotiated (also for
+errors raised before the locale middleware ran, such as an unknown route).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from functools import wraps
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.response import Stream
 from litestar.types import ExceptionHandlersMap
+
+from service.db import Database
+from service.i18n import N_, _, pgettext, use_locale
+from service.i18n.middleware import locale_of_scope
+from service.validation import FieldError, valid_fields
+from service.validation_hooks import ReferenceCheck, reference_check
+from service.validation_requests import body_of, from_message, refused_fields
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://ctomatch.dev/problems/"
@@ -22,16 +36,8 @@ PROBLEM_TYPE_BASE = "https://ctomatch.dev/problems/"
 logger = logging.getLogger("ctomatch.errors")
 
 
-@dataclass(frozen=True)
-class FieldError:
-    """One invalid input: where it is (e.g. `body.competences[2].id`) and why it was refused."""
-
-    field: str
-    reason: str
-
-
 class DomainError(Exception):
-    """Base of every error a service raises on purpose."""
+    """Base of every error a service raises on purpose; `detail` is already in the reader's language."""
 
     status_code: int = HTTPStatus.BAD_REQUEST
     problem_type: str = "bad-request"
@@ -43,13 +49,18 @@ class DomainError(Exception):
         self.extra = extra or {}
 
 
+def summary(errors: list[FieldError]) -> str:
+    """A problem's `detail` naming each invalid field: `body.tjm: must be at most 5000; …`."""
+    return "; ".join(f"{e.field}: {e.reason}" for e in errors)
+
+
 class InvalidInput(DomainError):
     status_code = HTTPStatus.UNPROCESSABLE_ENTITY
     problem_type = "validation-error"
     title = "Invalid input"
 
     def __init__(self, errors: list[FieldError], detail: str | None = None) -> None:
-        super().__init__(detail or "; ".join(f"{e.field}: {e.reason}" for e in errors))
+        super().__init__(detail or summary(errors))
         self.errors = errors
 
 
@@ -83,6 +94,60 @@ class Forbidden(DomainError):
     title = "Forbidden"
 
 
+def _titles() -> dict[str, str]:
+    """Problem titles (English, as the code names them) in the reader's language."""
+    return {
+        "Bad request": pgettext("problem", "Bad request"),
+        "Invalid input": pgettext("problem", "Invalid input"),
+        "Not found": pgettext("problem", "Not found"),
+        "Conflict": pgettext("problem", "Conflict"),
+        "Precondition required": pgettext("problem", "Precondition required"),
+        "Authentication required": pgettext("problem", "Authentication required"),
+        "Forbidden": pgettext("problem", "Forbidden"),
+        "Malformed request": pgettext("problem", "Malformed request"),
+        "Internal server error": pgettext("problem", "Internal server error"),
+        "Service unavailable": pgettext("problem", "Service unavailable"),
+        "Unauthorized": pgettext("problem", "Unauthorized"),
+        "Not Found": pgettext("problem", "Not Found"),
+        "Method Not Allowed": pgettext("problem", "Method Not Allowed"),
+        "Not Acceptable": pgettext("problem", "Not Acceptable"),
+        "Request Entity Too Large": pgettext("problem", "Request Entity Too Large"),
+        "Request-URI Too Long": pgettext("problem", "Request-URI Too Long"),
+        "Unsupported Media Type": pgettext("problem", "Unsupported Media Type"),
+        "Too Many Requests": pgettext("problem", "Too Many Requests"),
+        "Request Header Fields Too Large": pgettext("problem", "Request Header Fields Too Large"),
+        "Service Unavailable": pgettext("problem", "Service Unavailable"),
+        "Internal Server Error": pgettext("problem", "Internal Server Error"),
+    }
+
+
+def translated_title(title: str) -> str:
+    """`title` in the reader's language; a title this module does not know stays as given."""
+    return _titles().get(title, title)
+
+
+def problem_document(
+    request: Request[Any, Any, Any],
+    *,
+    status: int,
+    problem_type: str,
+    title: str,
+    detail: str,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The problem's members; `title` is given in English and answered in the current locale."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + problem_type,
+        "title": translated_title(title),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if extra:
+        body.update(extra)
+    return body
+
+
 def problem_response(
     request: Request[Any, Any, Any],
     *,
@@ -93,22 +158,40 @@ def problem_response(
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + problem_type,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-    }
-    if extra:
-        body.update(extra)
-    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    """The problem document in the reader's language (`title` is given in English)."""
+    locale = locale_of_scope(request.scope)
+    with use_locale(locale):
+        body = problem_document(
+            request, status=status, problem_type=problem_type, title=title, detail=detail, extra=extra
+        )
+    return Response(
+        body,
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers={"Content-Language": locale, **(headers or {})},
+    )
 
 
+Handler = TypeVar("Handler", bound=Callable[..., Response[Any]])
+
+
+def _in_reader_locale(handler: Handler) -> Handler:
+    """Run a handler in the request's locale: errors raised before the locale middleware (an unknown
+    route, the input guard's) are answered outside the context it sets."""
+
+    @wraps(handler)
+    def localised(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        with use_locale(locale_of_scope(request.scope)):
+            return handler(request, exc)
+
+    return localised  # type: ignore[return-value]
+
+
+@_in_reader_locale
 def _domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
     extra = dict(exc.extra)
     if isinstance(exc, InvalidInput):
-        extra["errors"] = [{"field": e.field, "reason": e.reason} for e in exc.errors]
+        extra["errors"] = [e.as_problem_item() for e in exc.errors]
     headers = {"WWW-Authenticate": 'ApiKey header="X-API-Key"'} if isinstance(exc, Unauthenticated) else None
     return problem_response(
         request,
@@ -121,41 +204,13 @@ def _domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> 
     )
 
 
-_UNKNOWN_FIELD = re.compile(r"unknown field `(?P<name>[^`]+)`")
 _MISSING_PARAMETER = re.compile(r"Missing required (?P<source>\w+) parameter '(?P<name>[^']+)'")
 
 
-def _field_path(item: dict[str, Any]) -> str:
-    raw_source = item.get("source") or "body"
-    source = str(getattr(raw_source, "value", raw_source))
-    key = str(item.get("key") or "")
-    message = str(item.get("message") or "")
-    if match := _UNKNOWN_FIELD.search(message):
-        key = match.group("name") if key in {"", "data"} else f"{key}.{match.group('name')}"
-    if key in {"", "data"}:
-        return source
-    return f"{source}.{key}"
-
-
-_BOUND = re.compile(r"Expected `(?:int|float|number)` (?P<op><=|>=|<|>) (?P<limit>-?[0-9.e+]+)")
-_BOUND_WORDS = {"<=": "at most", ">=": "at least", "<": "less than", ">": "more than"}
-
-
-def _reason(item: dict[str, Any]) -> str:
-    """msgspec's message, said plainly where it would puzzle a reader (an id such as `١٢` or `abc`)."""
-    message = str(item.get("message", ""))
-    if message == "'data'" and str(item.get("key") or "") in {"", "data"}:
-        return "a JSON object is required (the request has no body)"
-    if message == "Expected `int`, got `str`":
-        return "must be a whole number written with the digits 0-9"
-    if bound := _BOUND.fullmatch(message):
-        return f"must be {_BOUND_WORDS[bound['op']]} {bound['limit']}"
-    return message
-
-
+@_in_reader_locale
 def _validation_handler(
     request: Request[Any, Any, Any], exc: ValidationException
-) -> Response[dict[str, Any]]:
+) -> Response[dict[str, Any]] | Stream:
     items = exc.extra if isinstance(exc.extra, list) else []
     if not items and (missing := _MISSING_PARAMETER.search(str(exc.detail))):
         items = [
@@ -169,25 +224,115 @@ def _validation_handler(
             title="Malformed request",
             detail=str(exc.detail),
         )
-    errors = [{"field": _field_path(item), "reason": _reason(item)} for item in items]
+    try:
+        errors = refused_fields(request, items)
+    except Exception:  # the re-check must never turn a 422 into a 500: Litestar's own messages then
+        logger.exception("re-checking the refused fields of %s %s failed", request.method, request.url.path)
+        errors = [from_message(item) for item in items]
+    body = body_of(request)
+    check = None if body is None else reference_check(body[0])
+    if body is not None and check is not None and (fields := valid_fields(body[0], body[1])):
+        return _with_reference_errors(request, errors, check, fields)
+    return _invalid_input_response(request, errors)
+
+
+def _invalid_input_response(
+    request: Request[Any, Any, Any], errors: list[FieldError]
+) -> Response[dict[str, Any]]:
     return problem_response(
         request,
         status=HTTPStatus.UNPROCESSABLE_ENTITY,
         problem_type="validation-error",
         title="Invalid input",
-        detail="; ".join(f"{e['field']}: {e['reason']}" for e in errors),
-        extra={"errors": errors},
+        detail=summary(errors),
+        extra={"errors": [e.as_problem_item() for e in errors]},
     )
 
 
+def _with_reference_errors(
+    request: Request[Any, Any, Any],
+    errors: list[FieldError],
+    check: ReferenceCheck,
+    fields: dict[str, Any],
+) -> Stream:
+    """The 422 of a body refused for its shape, completed by the domain's check of its valid fields.
+
+    Exception handlers are synchronous and the check reads the database, so the document is written
+    when the response is sent (a one-chunk stream); should the check fail, the shape's errors stand.
+    """
+    locale = locale_of_scope(request.scope)
+
+    async def document() -> AsyncIterator[bytes]:
+        with use_locale(locale):
+            found = list(errors)
+            try:
+                database: Database = request.app.state.database
+                async with database.session() as session:
+                    found += await check(session, fields)
+            except Exception:
+                logger.exception(
+                    "checking the valid fields of %s %s failed", request.method, request.url.path
+                )
+            body = problem_document(
+                request,
+                status=HTTPStatus.UNPROCESSABLE_ENTITY,
+                problem_type="validation-error",
+                title="Invalid input",
+                detail=summary(found),
+                extra={"errors": [e.as_problem_item() for e in found]},
+            )
+        yield msgspec.json.encode(body)
+
+    return Stream(
+        document(),
+        status_code=HTTPStatus.UNPROCESSABLE_ENTITY,
+        media_type=PROBLEM_JSON,
+        headers={"Content-Language": locale},
+    )
+
+
+_MALFORMED_JSON = re.compile(r"JSON is malformed: (?P<what>.+) \(byte (?P<byte>[0-9]+)\)")
+#: msgspec's words for what is wrong in a JSON text, so they can be translated.
+_JSON_FAULTS = {
+    "invalid character": N_("invalid character"),
+    "invalid character in unicode escape": N_("invalid character in unicode escape"),
+    "invalid escape character in string": N_("invalid escape character in string"),
+    "invalid escaped character": N_("invalid escaped character"),
+    "invalid number": N_("invalid number"),
+    "invalid utf-16 surrogate pair": N_("invalid utf-16 surrogate pair"),
+    "object keys must be strings": N_("object keys must be strings"),
+    "trailing characters": N_("trailing characters"),
+    "expected ':'": N_("expected ':'"),
+    "expected ',' or ']'": N_("expected ',' or ']'"),
+    "expected ',' or '}'": N_("expected ',' or '}'"),
+    "expected '\"'": N_("expected '\"'"),
+}
+
+
+def _client_detail(detail: str, phrase: str) -> str:
+    """Litestar's and msgspec's details of a 4xx, in the reader's language where they are known."""
+    if detail == phrase:
+        return translated_title(phrase)
+    if detail == "Input data was truncated":
+        return _("Input data was truncated")
+    if malformed := _MALFORMED_JSON.fullmatch(detail):
+        fault = malformed["what"]
+        what = _(_JSON_FAULTS[fault]) if fault in _JSON_FAULTS else fault
+        return _("JSON is malformed: %(what)s (byte %(byte)s)", what=what, byte=malformed["byte"])
+    return detail
+
+
+@_in_reader_locale
 def _http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     status = exc.status_code
     if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
         logger.error("server error on %s %s: %r", request.method, request.url.path, exc, exc_info=exc)
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     detail = str(exc.detail) if exc.detail and exc.detail != phrase else phrase
-    if isinstance(exc, NotFoundException):
-        detail = f"no route or resource at {request.url.path}" if detail == phrase else detail
+    if isinstance(exc, NotFoundException) and detail == phrase:
+        detail = _("no route or resource at %(path)s", path=request.url.path)
+    elif status < HTTPStatus.INTERNAL_SERVER_ERROR:
+        detail = _client_detail(detail, phrase)
     problem_type, title = phrase.lower().replace(" ", "-"), phrase
     if status == HTTPStatus.BAD_REQUEST:
         problem_type, title = "malformed-request", "Malformed request"
@@ -201,6 +346,7 @@ def _http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException)
     )
 
 
+@_in_reader_locale
 def _unexpected_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     """Last resort: log the traceback server-side, never send it to the client."""
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -209,7 +355,7 @@ def _unexpected_handler(request: Request[Any, Any, Any], exc: Exception) -> Resp
         status=HTTPStatus.INTERNAL_SERVER_ERROR,
         problem_type="internal-error",
         title="Internal server error",
-        detail="The server could not complete the request; it has been logged.",
+        detail=_("The server could not complete the request; it has been logged."),
     )
 
 
@@ -231,4 +377,6 @@ __all__ = [
     "NotFound",
     "PreconditionRequired",
     "Unauthenticated",
+    "problem_response",
+    "summary",
 ]

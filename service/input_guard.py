@@ -26,6 +26,8 @@ from litestar.exceptions import HTTPException
 from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 
 from service.errors import FieldError, InvalidInput
+from service.i18n import _
+from service.validation_texts import Code
 
 #: Our request bodies nest four levels at most (body → list → object → list); 64 is generous and far
 #: below the interpreter's recursion limit.
@@ -45,11 +47,12 @@ class MalformedInput(HTTPException):
 def bad_text_reason(value: str) -> str | None:
     """Why this string cannot be stored as text, or None when it can."""
     if "\x00" in value:
-        return "must not contain a NUL character (U+0000)"
+        return _("must not contain a NUL character (U+0000)")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        return f"contains an unpaired surrogate (U+{ord(value[exc.start]):04X}) that is not valid text"
+        code = f"{ord(value[exc.start]):04X}"
+        return _("contains an unpaired surrogate (U+%(code)s) that is not valid text", code=code)
     return None
 
 
@@ -69,11 +72,13 @@ def _walk(value: Any, path: str) -> Iterator[FieldError]:
         item, where = stack.pop()
         if isinstance(item, str):
             if reason := bad_text_reason(item):
-                yield FieldError(where, reason)
+                yield FieldError(where, reason, Code.INVALID_TEXT)
         elif isinstance(item, dict):
             for key, child in item.items():
                 if reason := bad_text_reason(key):
-                    yield FieldError(f"{where}.<key>", f"a field name {reason}")
+                    yield FieldError(
+                        f"{where}.<key>", _("a field name %(reason)s", reason=reason), Code.INVALID_TEXT
+                    )
                     continue
                 stack.append((child, f"{where}.{key}"))
         elif isinstance(item, list):
@@ -81,16 +86,19 @@ def _walk(value: Any, path: str) -> Iterator[FieldError]:
 
 
 def _utf8(raw: bytes, what: str) -> str:
+    """`what` names the part read, already in the reader's language."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise MalformedInput(f"{what} is not valid UTF-8 (invalid byte at offset {exc.start})") from exc
+        raise MalformedInput(
+            _("%(what)s is not valid UTF-8 (invalid byte at offset %(offset)s)", what=what, offset=exc.start)
+        ) from exc
 
 
 def check_json_body(body: bytes) -> None:
-    text = _utf8(body, "the request body")
+    text = _utf8(body, _("the request body"))
     if json_depth(body) > MAX_JSON_DEPTH:
-        raise MalformedInput(f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels")
+        raise MalformedInput(_("the JSON body nests deeper than %(depth)s levels", depth=MAX_JSON_DEPTH))
     try:
         decoded = msgspec.json.decode(text)
     except msgspec.DecodeError:
@@ -101,29 +109,34 @@ def check_json_body(body: bytes) -> None:
 
 
 def _form_or_query_errors(raw: bytes, source: str) -> list[FieldError]:
-    text = _utf8(raw, "the query string" if source == "query" else "the form body")
+    what = _("the query string") if source == "query" else _("the form body")
+    text = _utf8(raw, what)
     try:
         pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
     except UnicodeDecodeError as exc:
-        raise MalformedInput(f"the {source} holds a percent-encoded byte that is not UTF-8") from exc
+        raise MalformedInput(_("%(what)s holds a percent-encoded byte that is not UTF-8", what=what)) from exc
     errors: list[FieldError] = []
     for key, value in pairs:
         if reason := bad_text_reason(key):
-            errors.append(FieldError(f"{source}.<name>", f"a parameter name {reason}"))
+            errors.append(
+                FieldError(
+                    f"{source}.<name>", _("a parameter name %(reason)s", reason=reason), Code.INVALID_TEXT
+                )
+            )
         elif reason := bad_text_reason(value):
-            errors.append(FieldError(f"{source}.{key}", reason))
+            errors.append(FieldError(f"{source}.{key}", reason, Code.INVALID_TEXT))
     return errors
 
 
 def check_scope(scope: Scope) -> None:
     """Path parameters and query string of a request."""
     errors = [
-        FieldError(f"path.{name}", reason)
+        FieldError(f"path.{name}", reason, Code.INVALID_TEXT)
         for name, value in (scope.get("path_params") or {}).items()
         if isinstance(value, str) and (reason := bad_text_reason(value))
     ]
     if isinstance(scope.get("path"), str) and "\x00" in scope["path"] and not errors:
-        errors.append(FieldError("path", "must not contain a NUL character (U+0000)"))
+        errors.append(FieldError("path", _("must not contain a NUL character (U+0000)"), Code.INVALID_TEXT))
     errors += _form_or_query_errors(scope.get("query_string", b""), "query")
     if errors:
         raise InvalidInput(errors)

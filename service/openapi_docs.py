@@ -26,6 +26,7 @@ from litestar.routes import BaseRoute, HTTPRoute
 
 from service.auth.actor import ANONYMOUS
 from service.errors import PROBLEM_JSON
+from service.validation_texts import Code
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -40,9 +41,33 @@ class Problem(msgspec.Struct, kw_only=True):
     instance: Annotated[str, msgspec.Meta(description="the path of the request")]
 
 
-class ProblemFieldError(msgspec.Struct):
+class ProblemFieldError(msgspec.Struct, kw_only=True):
+    """One invalid input; a 422 lists every one of the request, not only the first."""
+
     field: Annotated[str, msgspec.Meta(examples=["body.competences[1].id"])]
-    reason: str
+    reason: Annotated[
+        str,
+        msgspec.Meta(
+            description="why, for a person, in the response's language (Content-Language)",
+            examples=[
+                "« cybersecurite » est inconnu : vouliez-vous dire « Sécurité informatique » (it_security) ?"
+            ],
+        ),
+    ]
+    code: Annotated[
+        str,
+        msgspec.Meta(
+            description="what is wrong, for a program; stable: " + ", ".join(f"`{c}`" for c in Code),
+            examples=["unknown_id"],
+        ),
+    ]
+    allowed: Annotated[
+        list[str] | msgspec.UnsetType, msgspec.Meta(description="the values accepted, when they are few")
+    ] = msgspec.UNSET
+    suggestion: Annotated[
+        str | msgspec.UnsetType,
+        msgspec.Meta(description="the accepted value closest to the one sent", examples=["it_security"]),
+    ] = msgspec.UNSET
 
 
 class ValidationProblem(Problem, kw_only=True):
@@ -80,7 +105,12 @@ PROBLEM_DOCS: Mapping[int, _ProblemDoc] = {
         "a transition the current status does not allow."
     ),
     413: _ProblemDoc("The request body is larger than the server accepts (MAX_BODY_BYTES)."),
-    422: _ProblemDoc("Invalid input: `errors` names each field and why it was refused.", ValidationProblem),
+    422: _ProblemDoc(
+        "Invalid input: `errors` names every invalid field at once, why it was refused (`reason`, in the "
+        "reader's language; `code`, for a program) and, where it helps, the `allowed` values and a "
+        "`suggestion`.",
+        ValidationProblem,
+    ),
     428: _ProblemDoc("The change must name the version it is based on (If-Match or `version`)."),
     429: _ProblemDoc("Too many requests from this client in the current minute (RATE_LIMIT_PER_MINUTE)."),
     503: _ProblemDoc("A dependency does not answer: the problem says which and why.", DependencyProblem),

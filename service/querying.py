@@ -10,7 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from service.errors import FieldError, InvalidInput
+from service.i18n import _
 from service.pagination import PageParams
+from service.suggestions import closest_ids
+from service.validation_texts import Code
 
 RowT = TypeVar("RowT")
 
@@ -26,14 +29,17 @@ def apply_sort(
     key = sort.lstrip("-+")
     column = allowed.get(key)
     if column is None:
-        choices = ", ".join(sorted(allowed))
-        raise InvalidInput(
-            [
-                FieldError(
-                    "query.sort", f"unknown sort key '{key}' (allowed: {choices}, '-' prefix for descending)"
-                )
-            ]
+        choices = sorted(allowed)
+        suggestion = next(iter(closest_ids(key, choices, limit=1)), None)
+        reason = _(
+            "unknown sort key '%(key)s' (allowed: %(choices)s, '-' prefix for descending)",
+            key=key,
+            choices=", ".join(choices),
         )
+        if suggestion is not None:
+            reason = _("%(reason)s; did you mean '%(suggestion)s'?", reason=reason, suggestion=suggestion)
+        error = FieldError("query.sort", reason, Code.NOT_ALLOWED, tuple(choices), suggestion)
+        raise InvalidInput([error])
     ordered = column.desc() if descending else column.asc()
     return query.order_by(ordered, tiebreak.desc() if descending else tiebreak.asc())
 
@@ -41,7 +47,8 @@ def apply_sort(
 def check_range(low: int | None, high: int | None, name: str = "tjm") -> None:
     """A `<name>_min`/`<name>_max` query pair must not be inverted."""
     if low is not None and high is not None and low > high:
-        raise InvalidInput([FieldError(f"query.{name}_min", f"{name}_min {low} is above {name}_max {high}")])
+        reason = _("%(name)s_min %(low)s is above %(name)s_max %(high)s", name=name, low=low, high=high)
+        raise InvalidInput([FieldError(f"query.{name}_min", reason, Code.INCONSISTENT)])
 
 
 async def fetch_page(

@@ -20,8 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Company, FreelancerProfile, Mission
 from service.errors import Conflict, FieldError, InvalidInput, NotFound
+from service.i18n import N_, _
+from service.validation_texts import Code
 
 R = TypeVar("R", FreelancerProfile, Mission, Company)
+
+#: What `lock_for_write(what=...)` names, marked so that problems name it in the reader's language.
+ROW_NAMES = (N_("freelancer profile"), N_("mission"), N_("company"))
 
 #: An entity tag as sent back by clients: "3", W/"3" or a bare 3 (ASCII digits only).
 _ETAG = re.compile(r'^\s*(?:W/)?"?([0-9]{1,18})"?\s*$')
@@ -37,7 +42,8 @@ def parse_if_match(value: str | None) -> int | None:
         return None
     found = _ETAG.match(value)
     if not found:
-        raise InvalidInput([FieldError("header.If-Match", f'expected an ETag like "3", got {value!r}')])
+        reason = _('expected an ETag such as "3", not %(value)s', value=repr(value))
+        raise InvalidInput([FieldError("header.If-Match", reason, Code.FORMAT)])
     return int(found.group(1))
 
 
@@ -62,9 +68,17 @@ async def lock_for_write(
         assert row is not None  # locked by this transaction: it cannot have gone
         return row
     current = await session.scalar(select(model.revision).where(model.id == row_id))
+    what = _(what)
     if current is None:
-        raise NotFound(f"no {what} {row_id}")
+        raise NotFound(_("no %(what)s %(id)s", what=what, id=row_id))
     raise Conflict(
-        f"{what} {row_id} is at revision {current}, not {expected} (If-Match): read it again, then retry",
+        _(
+            "%(what)s %(id)s is at revision %(current)s, not %(expected)s (If-Match): read it again, "
+            "then retry",
+            what=what,
+            id=row_id,
+            current=current,
+            expected=expected,
+        ),
         extra={"current_revision": int(current)},
     )

@@ -25,7 +25,10 @@ from models.enums import TaxonomyKind
 from service.background.jobs import queue_full_rescore
 from service.background.queue import WorkQueue
 from service.errors import FieldError, InvalidInput, NotFound
+from service.i18n import _, localised
 from service.reference.schemas import RateBandUpdate
+from service.suggestions import Candidate, closest
+from service.validation_texts import Code, not_allowed, shown, unknown_id
 
 
 async def list_taxonomy(session: AsyncSession, kind: TaxonomyKind | None = None) -> Sequence[TaxonomyItem]:
@@ -90,8 +93,19 @@ def forget_rate_grid(session: AsyncSession) -> None:
 async def get_rate_band(session: AsyncSession, band_id: str) -> RateBand:
     band = await session.get(RateBand, band_id)
     if band is None:
-        raise NotFound(f"no experience band '{band_id}'")
+        raise NotFound(_("no experience band '%(band)s'", band=shown(band_id)))
     return band
+
+
+def unknown_band(field: str, value: str, bands: Sequence[RateBand]) -> FieldError:
+    """An experience band id the grid does not hold, with the closest band and every band's id."""
+    candidates = [Candidate(b.id, (b.label_fr, b.label_en)) for b in bands]
+    best = next(iter(closest(value, candidates, limit=1)), None)
+    label = None if best is None else localised(best.labels[0], best.labels[1])
+    allowed = tuple(b.id for b in bands)
+    suggestion = None if best is None else best.id
+    reason = not_allowed(value, allowed, suggestion, suggestion_label=label)
+    return FieldError(field, reason, Code.NOT_ALLOWED, allowed=allowed, suggestion=suggestion)
 
 
 async def update_rate_band(
@@ -104,9 +118,11 @@ async def update_rate_band(
     ceiling = band.tjm_ceiling if data.tjm_ceiling is msgspec.UNSET else data.tjm_ceiling
     errors = []
     if low > high:
-        errors.append(FieldError("body.tjm_low", f"tjm_low {low} is above tjm_high {high}"))
+        reason = _("tjm_low %(low)s is above tjm_high %(high)s", low=low, high=high)
+        errors.append(FieldError("body.tjm_low", reason, Code.INCONSISTENT))
     if ceiling is not None and ceiling < high:
-        errors.append(FieldError("body.tjm_ceiling", f"tjm_ceiling {ceiling} is below tjm_high {high}"))
+        reason = _("tjm_ceiling %(ceiling)s is below tjm_high %(high)s", ceiling=ceiling, high=high)
+        errors.append(FieldError("body.tjm_ceiling", reason, Code.INCONSISTENT))
     if errors:
         raise InvalidInput(errors)
     rates_moved = (band.tjm_low, band.tjm_high, band.tjm_ceiling) != (low, high, ceiling)
@@ -128,7 +144,11 @@ async def check_taxonomy_ids(
     kinds: Iterable[TaxonomyKind],
     field: str,
 ) -> list[FieldError]:
-    """One error per id that is unknown or of the wrong kind, with its position in the list."""
+    """One error per id that is unknown or of the wrong kind, with its position in the list.
+
+    An id the check refuses comes with the closest id of the kinds wanted (by id and labels), read
+    only when there is one to refuse.
+    """
     wanted = list(ids)
     if not wanted:
         return []
@@ -137,19 +157,51 @@ async def check_taxonomy_ids(
         select(TaxonomyItem.id, TaxonomyItem.kind).where(TaxonomyItem.id.in_(wanted))
     )
     kind_by_id = {row.id: row.kind for row in rows}
+    candidates: list[Candidate] | None = None
     errors = []
     seen: set[str] = set()
     for index, item_id in enumerate(wanted):
         path = f"{field}[{index}]"
         if item_id in seen:
-            errors.append(FieldError(path, f"'{item_id}' is listed twice"))
-        elif item_id not in kind_by_id:
-            errors.append(FieldError(path, f"unknown id '{item_id}' (see GET /api/v1/taxonomy)"))
-        elif kind_by_id[item_id] not in allowed:
-            expected = " or ".join(sorted(str(k) for k in allowed))
-            errors.append(FieldError(path, f"'{item_id}' is a {kind_by_id[item_id]}, expected {expected}"))
+            errors.append(FieldError(path, _("'%(id)s' is listed twice", id=shown(item_id)), Code.DUPLICATE))
+        elif item_id not in kind_by_id or kind_by_id[item_id] not in allowed:
+            candidates = candidates if candidates is not None else await taxonomy_candidates(session, allowed)
+            errors.append(_refused_id(path, item_id, kind_by_id.get(item_id), allowed, candidates))
         seen.add(item_id)
     return errors
+
+
+async def taxonomy_candidates(session: AsyncSession, kinds: Iterable[TaxonomyKind]) -> list[Candidate]:
+    """The taxonomy items of these kinds, as suggestions know them (labels: French, then English)."""
+    rows = await session.execute(
+        select(TaxonomyItem.id, TaxonomyItem.label_fr, TaxonomyItem.label_en)
+        .where(TaxonomyItem.kind.in_(list(kinds)))
+        .order_by(TaxonomyItem.id)
+    )
+    return [Candidate(row.id, (row.label_fr, row.label_en)) for row in rows]
+
+
+def _refused_id(
+    path: str,
+    item_id: str,
+    kind: TaxonomyKind | None,
+    allowed: set[TaxonomyKind],
+    candidates: Sequence[Candidate],
+) -> FieldError:
+    best = next(iter(closest(item_id, candidates, limit=1)), None)
+    suggestion = None if best is None else best.id
+    if kind is None:
+        label = None if best is None else localised(best.labels[0], best.labels[1])
+        reason = unknown_id(item_id, suggestion, label, listed_at="GET /api/v1/taxonomy")
+        return FieldError(path, reason, Code.UNKNOWN_ID, suggestion=suggestion)
+    expected = ", ".join(sorted(str(k) for k in allowed))
+    reason = _(
+        "'%(id)s' is a %(kind)s, expected one of: %(expected)s",
+        id=shown(item_id),
+        kind=kind,
+        expected=expected,
+    )
+    return FieldError(path, reason, Code.WRONG_KIND, suggestion=suggestion)
 
 
 async def update_grid_band(

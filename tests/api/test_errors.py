@@ -12,16 +12,27 @@ from tests.factories import Caller, freelancer_payload, mission_payload
 
 Client = AsyncTestClient[Any]
 JSON_HEADERS = {"content-type": "application/json"}
+ENGLISH = {"accept-language": "en"}
 
 
 async def test_malformed_json_is_400(client: Client) -> None:
-    response = await client.post("/api/v1/freelancers", content=b'{"email": ', headers=JSON_HEADERS)
+    response = await client.post(
+        "/api/v1/freelancers", content=b'{"email": ', headers={**JSON_HEADERS, **ENGLISH}
+    )
     assert response.status_code == 400
     problem = response.json()
     assert problem["type"].endswith("/malformed-request")
     assert problem["detail"] == "Input data was truncated"
-    bad_token = await client.post("/api/v1/freelancers", content=b"{bad}", headers=JSON_HEADERS)
+    bad_token = await client.post(
+        "/api/v1/freelancers", content=b"{bad}", headers={**JSON_HEADERS, **ENGLISH}
+    )
     assert bad_token.status_code == 400 and "malformed" in bad_token.json()["detail"]
+    french = await client.post("/api/v1/freelancers", content=b"{bad}", headers=JSON_HEADERS)
+    assert french.json()["title"] == "Requête mal formée"
+    assert (
+        french.json()["detail"]
+        == "Le JSON est mal formé : les clés d'un objet doivent être des chaînes (octet 1)"
+    )
 
 
 async def test_wrong_json_shape_is_422(client: Client) -> None:
@@ -50,10 +61,14 @@ async def test_wrong_method_is_405(client: Client) -> None:
 
 
 async def test_non_numeric_id_is_a_problem_naming_the_parameter(client: Client, freelancer: Caller) -> None:
-    response = await client.get("/api/v1/freelancers/abc", headers=freelancer.headers)
+    response = await client.get("/api/v1/freelancers/abc", headers={**freelancer.headers, **ENGLISH})
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "path.profile_id", "reason": "must be a whole number written with the digits 0-9"}
+        {
+            "field": "path.profile_id",
+            "reason": "must be a whole number written with the digits 0-9",
+            "code": "type",
+        }
     ]
 
 

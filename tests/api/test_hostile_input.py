@@ -25,6 +25,7 @@ from service.settings import Settings
 from tests.factories import Caller, freelancer_payload, post_mission
 
 Client = AsyncTestClient[Any]
+ENGLISH = {"accept-language": "en"}
 
 
 def _api_routes() -> list[tuple[str, frozenset[str], list[str]]]:
@@ -90,12 +91,16 @@ async def test_bad_path_ids_are_422_naming_the_parameter(
 
 
 async def test_range_errors_read_plainly(client: Client, operator: Caller) -> None:
-    too_big = await client.get("/api/v1/missions/2147483648", headers=operator.headers)
+    too_big = await client.get("/api/v1/missions/2147483648", headers={**operator.headers, **ENGLISH})
     assert _assert_problem(too_big, 422)["errors"] == [
-        {"field": "path.mission_id", "reason": "must be at most 2147483647"}
+        {"field": "path.mission_id", "reason": "must be at most 2147483647", "code": "too_large"}
     ]
-    zero = await client.get("/api/v1/missions?limit=0", headers=operator.headers)
-    assert _assert_problem(zero, 422)["errors"] == [{"field": "query.limit", "reason": "must be at least 1"}]
+    zero = await client.get("/api/v1/missions?limit=0", headers={**operator.headers, **ENGLISH})
+    assert _assert_problem(zero, 422)["errors"] == [
+        {"field": "query.limit", "reason": "must be at least 1", "code": "too_small"}
+    ]
+    french = await client.get("/api/v1/missions?limit=0", headers=operator.headers)
+    assert _assert_problem(french, 422)["errors"][0]["reason"] == "doit valoir au moins 1"
 
 
 async def test_non_ascii_digits_never_reach_a_row(client: Client, operator: Caller, company: Caller) -> None:
@@ -196,10 +201,12 @@ async def test_an_unpaired_surrogate_escape_is_400(client: Client) -> None:
 
 
 async def test_a_missing_body_is_named_plainly(client: Client, freelancer: Caller) -> None:
-    response = await client.patch(f"/api/v1/freelancers/{freelancer.id}", headers=freelancer.headers)
+    response = await client.patch(
+        f"/api/v1/freelancers/{freelancer.id}", headers={**freelancer.headers, **ENGLISH}
+    )
     problem = _assert_problem(response, 422)
     assert problem["errors"] == [
-        {"field": "body", "reason": "a JSON object is required (the request has no body)"}
+        {"field": "body", "reason": "a JSON object is required (the request has no body)", "code": "missing"}
     ]
 
 
@@ -219,7 +226,7 @@ async def test_deeply_nested_json_is_400(client: Client, freelancer: Caller, dep
     response = await client.patch(
         f"/api/v1/freelancers/{freelancer.id}",
         content=body,
-        headers={**freelancer.headers, "content-type": "application/json"},
+        headers={**freelancer.headers, "content-type": "application/json", **ENGLISH},
     )
     problem = _assert_problem(response, 400)
     assert "nests deeper" in problem["detail"]

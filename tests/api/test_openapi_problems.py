@@ -58,6 +58,16 @@ def test_problem_statuses_follow_the_route_declarations(schema: dict[str, Any]) 
     assert set(problems["ValidationProblem"]["required"]) >= {"type", "title", "status", "detail", "errors"}
 
 
+def test_a_validation_problem_documents_each_error_with_its_code(schema: dict[str, Any]) -> None:
+    components = schema["components"]["schemas"]
+    errors = components["ValidationProblem"]["properties"]["errors"]
+    assert errors["items"]["$ref"].rsplit("/", 1)[1] == "ProblemFieldError"
+    item = components["ProblemFieldError"]
+    assert set(item["required"]) == {"field", "reason", "code"}  # `allowed` and `suggestion` when they help
+    assert {"allowed", "suggestion"} <= item["properties"].keys()
+    assert "`unknown_id`" in item["properties"]["code"]["description"]
+
+
 def test_public_and_private_views_are_exclusive(schema: dict[str, Any]) -> None:
     components = schema["components"]["schemas"]
     for public, private in (("FreelancerPublic", "FreelancerPrivate"), ("CompanyPublic", "CompanyPrivate")):
