@@ -2,8 +2,8 @@
 
 The service turns database rows into `ProfileInput` / `MissionInput`, encodes the pool once
 (`encode_profiles`, then keeps it current with `replace_profiles`), and calls
-`score_mission_against_pool` or `top_matches`; `explain_pair` turns a scored pair into reasons a
-person can check.
+`score_mission_against_pool` or `top_matches`; `explain_pair` turns a scored pair into reasons (stable
+codes with their figures) that the service words for each reader.
 """
 
 from matching.engine import (
@@ -13,7 +13,18 @@ from matching.engine import (
     score_mission_against_pool,
     top_matches,
 )
-from matching.explain import Explanation, Reason, SkillGaps, budget_warning, explain_pair, skill_gaps
+from matching.explain import (
+    REASON_CODES,
+    BudgetOption,
+    BudgetWarning,
+    Explanation,
+    Reason,
+    SkillGaps,
+    budget_advice,
+    budget_warning,
+    explain_pair,
+    skill_gaps,
+)
 from matching.factors import EXCLUSION_REASONS
 from matching.inputs import (
     CONTEXT_IDS,
@@ -42,6 +53,9 @@ __all__ = [
     "CONTEXT_IDS",
     "EXCLUSION_REASONS",
     "FACTOR_NAMES",
+    "REASON_CODES",
+    "BudgetOption",
+    "BudgetWarning",
     "Explanation",
     "MissionBatch",
     "MissionInput",
@@ -56,6 +70,7 @@ __all__ = [
     "SkillGaps",
     "Vocabulary",
     "Weights",
+    "budget_advice",
     "budget_warning",
     "concat_pools",
     "encode_missions",

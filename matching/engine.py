@@ -35,8 +35,10 @@ from matching.factors import (
 from matching.inputs import FACTOR_NAMES, MissionInput, RateGrid, Weights
 from matching.pool import MissionBatch, ProfilePool, encode_missions
 
-ALGORITHM_VERSION = "2026.11-2"
-"""Stored with every match so a score can be traced to the formula that produced it."""
+ALGORITHM_VERSION = "2026.12-1"
+"""Stored with every match so a score can be traced to the formula that produced it. A new version also
+makes the stale sweep rescore every stored pair: 2026.12-1 (same scores as 2026.11-2) stores the reasons
+as codes with their figures instead of English sentences."""
 
 N_FACTORS = len(FACTOR_NAMES)
 _AVAILABILITY = FACTOR_NAMES.index("availability")

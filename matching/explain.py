@@ -1,7 +1,9 @@
-"""Human-readable reasons for one mission/profile pair, citing the facts behind each factor.
+"""The reasons of one mission/profile pair as data: a stable code per fact, with the figures behind it.
 
 A company checks specific needs, past CTO roles in a similar context and the rate against the market
-(DOMAIN.md §1, §3); an explanation says, with the actual numbers, where a candidate stands on each.
+(DOMAIN.md §1, §3); an explanation records, with the actual numbers, where a candidate stands on each.
+Each reason is a `code` (stable, e.g. `tjm_within_budget`) and its `params` (numbers, ids, ISO dates:
+no prose), so the service can word it for each reader and in each language, and a client can act on it.
 This runs for one pair at a time (the few pairs shown to a user), so it works on the input dataclasses
 rather than the encoded arrays.
 """
@@ -9,40 +11,34 @@ rather than the encoded arrays.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from matching import factors as f
 from matching.inputs import MissionInput, ProfileInput, RateBand, RateGrid, Vocabulary, normalise_tag
 from matching.text import mission_text, profile_text, text_similarity_of
 
 Tone = Literal["positive", "neutral", "negative"]
+Params = dict[str, Any]
+"""JSON-ready values only: numbers, booleans, ids, ISO dates, lists and dicts of those."""
 
-ORIENTATION_LABELS: Mapping[str, str] = {
-    "cto": "CTO (strategy, innovation, new products)",
-    "dsi": "DSI (running and optimising existing information systems)",
-    "both": "both CTO and DSI",
-}
-REMOTE_LABELS: Mapping[str, str] = {
-    "remote": "full remote",
-    "hybrid": "hybrid",
-    "onsite": "on site",
-    "flexible": "flexible",
-}
-EXCLUSION_TEXT: Mapping[str, str] = {
-    "mission_closed": "excluded: the mission is closed",
-    "profile_inactive": "excluded: the profile is inactive",
-    "remote_incompatible": "excluded: full-remote freelancer, on-site mission",
-}
+MAX_LEVEL = 5
+"""Competence levels run 1–5; a level under 3 earns partial credit only (`factors.LEVEL_CREDIT`)."""
+FULL_LEVEL = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
+    code: str
+    """Stable id of the fact, e.g. `missing_required`; the wording lives with the service."""
     factor: str
     """A FACTOR_NAMES entry, or "exclusion" / "budget"."""
-    text: str
     tone: Tone
+    params: Params = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stored form (the `matches.reasons` JSON list holds one such dict per reason)."""
+        return {"code": self.code, "factor": self.factor, "tone": self.tone, "params": self.params}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,37 +50,83 @@ class SkillGaps:
 
 
 @dataclass(frozen=True, slots=True)
+class BudgetWarning:
+    """A budget whose maximum is below the market low of the seniority it asks (DOMAIN.md §1)."""
+
+    budget_min: int
+    budget_max: int
+    band: str
+    band_min_years: float
+    band_max_years: float | None
+    tjm_low: int
+    tjm_high: int
+
+    def as_params(self) -> Params:
+        return {
+            "budget_min": self.budget_min,
+            "budget_max": self.budget_max,
+            **band_params(self.band, self.band_min_years, self.band_max_years),
+            "tjm_low": self.tjm_low,
+            "tjm_high": self.tjm_high,
+        }
+
+
+BudgetAction = Literal["raise_max", "lower_seniority"]
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetOption:
+    """One concrete way out of a budget warning, with figures from the grid only.
+
+    `raise_max`: set the maximum to `tjm_max` (the asked band's market low). `lower_seniority`: ask for
+    `band`, whose market range (`tjm_low`–`tjm_high`) the current maximum reaches.
+    """
+
+    action: BudgetAction
+    tjm_max: int | None = None
+    band: str | None = None
+    band_min_years: float | None = None
+    band_max_years: float | None = None
+    tjm_low: int | None = None
+    tjm_high: int | None = None
+
+    def as_params(self) -> Params:
+        if self.action == "raise_max":
+            return {"action": self.action, "tjm_max": self.tjm_max}
+        assert self.band is not None and self.band_min_years is not None
+        return {
+            "action": self.action,
+            **band_params(self.band, self.band_min_years, self.band_max_years),
+            "tjm_low": self.tjm_low,
+            "tjm_high": self.tjm_high,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
     mission_id: int
     profile_id: int
     factor_scores: Mapping[str, float]
     reasons: tuple[Reason, ...]
     skill_gaps: SkillGaps
-    budget_warning: str | None
+    budget_warning: BudgetWarning | None
     exclusion: str | None
 
-    def lines(self) -> list[str]:
-        return [r.text for r in self.reasons]
+    def codes(self) -> list[str]:
+        return [r.code for r in self.reasons]
+
+    def stored(self) -> list[dict[str, Any]]:
+        """The reasons as stored with the match (`Reason.as_dict` each)."""
+        return [r.as_dict() for r in self.reasons]
 
 
-def _context_phrase(context: str) -> str:
-    """ "an agency context", "a public sector context": the article follows the word."""
-    words = context.replace("_", " ")
-    return f"{'an' if words[:1] in set('aeiou') else 'a'} {words} context"
+def band_params(band: str, min_years: float, max_years: float | None, prefix: str = "band") -> Params:
+    """A band as params: its id and its years, so a sentence can say "11–15 years" on its own."""
+    return {prefix: band, f"{prefix}_min_years": min_years, f"{prefix}_max_years": max_years}
 
 
-def _label(labels: Mapping[str, str] | None, item_id: str) -> str:
-    if labels and item_id in labels:
-        return labels[item_id]
-    return item_id.replace("_", " ")
-
-
-def _eur(value: float) -> str:
-    return f"{value:,.0f} €".replace(",", " ")
-
-
-def _range(low: float, high: float) -> str:
-    return f"{low:,.0f}–{high:,.0f} €".replace(",", " ")
+def _band(band: RateBand, prefix: str = "band") -> Params:
+    return band_params(band.id, band.min_years, band.max_years, prefix)
 
 
 def _tone(score: float | None) -> Tone:
@@ -100,111 +142,184 @@ def skill_gaps(mission: MissionInput, profile: ProfileInput) -> SkillGaps:
     return SkillGaps(
         missing_required=tuple(c for c in required if c not in profile.competences),
         missing_nice=tuple(c for c in nice if c not in profile.competences),
-        partial_required=tuple(c for c in required if 0 < profile.competences.get(c, 0) < 3),
+        partial_required=tuple(c for c in required if 0 < profile.competences.get(c, 0) < FULL_LEVEL),
     )
 
 
-def budget_warning(mission: MissionInput, grid: RateGrid) -> str | None:
+def budget_warning(mission: MissionInput, grid: RateGrid) -> BudgetWarning | None:
     """Warn when the budget cannot afford the seniority asked: tjm_max below that band's tjm_low."""
     band = grid.band(mission.seniority)
     if mission.tjm_max >= band.tjm_low:
         return None
-    return (
-        f"budget {_range(mission.tjm_min, mission.tjm_max)} is below the market range "
-        f"{_range(band.tjm_low, band.tjm_high)} for {band.years_label}"
+    return BudgetWarning(
+        budget_min=mission.tjm_min,
+        budget_max=mission.tjm_max,
+        band=band.id,
+        band_min_years=band.min_years,
+        band_max_years=band.max_years,
+        tjm_low=band.tjm_low,
+        tjm_high=band.tjm_high,
     )
 
 
-def _market_note(tjm: int, band: RateBand) -> str:
-    market = f"market range for {band.years_label} is {_range(band.tjm_low, band.tjm_high)}"
+def budget_advice(warning: BudgetWarning, grid: RateGrid) -> tuple[BudgetOption, ...]:
+    """The ways out of a budget warning, from `grid` only: raise the maximum to the asked band's market
+    low; or ask for the most senior band below the asked one whose market low the current maximum
+    reaches (the grid is not monotonic in experience, so that band need not be the next one down)."""
+    options = [BudgetOption(action="raise_max", tjm_max=grid.band(warning.band).tjm_low)]
+    junior = grid.bands[: grid.index(warning.band)]
+    reachable = [b for b in junior if b.tjm_low <= warning.budget_max]
+    if reachable:
+        band = reachable[-1]
+        options.append(
+            BudgetOption(
+                action="lower_seniority",
+                band=band.id,
+                band_min_years=band.min_years,
+                band_max_years=band.max_years,
+                tjm_low=band.tjm_low,
+                tjm_high=band.tjm_high,
+            )
+        )
+    return tuple(options)
+
+
+def _market_reason(tjm: int, band: RateBand, tone_score: float | None) -> Reason:
+    params: Params = {"tjm": tjm, **_band(band), "tjm_low": band.tjm_low, "tjm_high": band.tjm_high}
     if tjm < band.tjm_low:
-        return f"{market} (rate below it)"
+        return Reason("market_below", "tjm", "neutral", params)
     if tjm <= band.tjm_high:
-        return market
-    if band.tjm_ceiling is not None and tjm <= band.tjm_ceiling:
-        return f"{market} (rate above it, within the documented ceiling {_eur(band.tjm_ceiling)})"
-    return f"{market} (rate above it)"
+        return Reason("market_within", "tjm", "positive", params)
+    if band.tjm_ceiling is None:
+        return Reason("market_above", "tjm", "negative", params)
+    params["tjm_ceiling"] = band.tjm_ceiling
+    if tjm <= band.tjm_ceiling:
+        return Reason("market_within_ceiling", "tjm", _tone(tone_score), params)
+    return Reason("market_above_ceiling", "tjm", "negative", params)
 
 
-def _tjm_reason(mission: MissionInput, profile: ProfileInput, grid: RateGrid) -> str:
-    budget = _range(mission.tjm_min, mission.tjm_max)
+def _tjm_reasons(
+    mission: MissionInput, profile: ProfileInput, grid: RateGrid, score: float | None
+) -> list[Reason]:
     t = profile.tjm
+    params: Params = {"tjm": t, "budget_min": mission.tjm_min, "budget_max": mission.tjm_max}
     if t > mission.tjm_max:
-        over = 100.0 * (t - mission.tjm_max) / mission.tjm_max
-        head = f"TJM {_eur(t)} is {over:.0f}% above budget {budget}"
+        params["over_percent"] = round(100.0 * (t - mission.tjm_max) / mission.tjm_max, 1)
+        code = "tjm_above_budget"
     elif t < mission.tjm_min:
-        head = f"TJM {_eur(t)} below budget {budget} (cheaper than planned)"
+        code = "tjm_below_budget"
     else:
-        head = f"TJM {_eur(t)} within budget {budget}"
-    return f"{head}; {_market_note(t, grid.band_for_years(profile.years_experience))}"
-
-
-def _share_text(fraction: float) -> str:
-    """A share of the mission as a whole percentage; never rounds a partial share to 0 % or 100 %."""
-    pct = 100.0 * fraction
-    return "<1%" if pct < 1 else ">99%" if pct > 99 else f"{pct:.0f}%"
+        code = "tjm_within_budget"
+    band = grid.band_for_years(profile.years_experience)
+    return [Reason(code, "tjm", _tone(score), params), _market_reason(t, band, score)]
 
 
 def _availability_reasons(mission: MissionInput, profile: ProfileInput) -> list[Reason]:
     """When the freelancer can start (against the mission's length), the days/week and, when it bites,
     the coverage gate: the same quantities as the availability factor (`matching.factors`), whose value,
     the coverage, sets the tone."""
-    avail: date = profile.available_from
-    late = (avail - mission.start_date).days
+    late = (profile.available_from - mission.start_date).days
     length = None if mission.end_date is None else (mission.end_date - mission.start_date).days + 1
     time_share = f.time_share(late, length)
     coverage = time_share * f.days_share(profile.days_per_week, mission.days_per_week)
-    days_late = f"{late} day{'s' if late > 1 else ''}"
+    params: Params = {
+        "available_from": profile.available_from.isoformat(),
+        "start_date": mission.start_date.isoformat(),
+        "end_date": None if mission.end_date is None else mission.end_date.isoformat(),
+        "days_late": max(0, late),
+        "days_per_week": profile.days_per_week,
+        "days_asked": mission.days_per_week,
+    }
     if late <= 0:
-        text = f"available {avail}, by the mission start ({mission.start_date})"
+        code = "availability_by_start"
     elif length is None:
-        text = f"available {avail}, {days_late} after the start of an open-ended mission"
+        code = "availability_late_open_ended"
     elif time_share == 0.0:
-        text = f"available {avail}, after the mission ends ({mission.end_date})"
+        code = "availability_after_end"
     else:
-        share = _share_text(late / length)
-        text = f"available {avail}, after {share} of the mission (ends {mission.end_date}), {days_late} in"
-    if profile.days_per_week < mission.days_per_week:
-        text += f"; can work {profile.days_per_week} of the {mission.days_per_week} days/week asked"
-    else:
-        text += f"; can work the {mission.days_per_week} days/week asked"
-    reasons = [Reason("availability", text, _tone(coverage))]
+        code = "availability_late"
+        params["mission_share"] = round(late / length, 4)
+    reasons = [Reason(code, "availability", _tone(coverage), params)]
     gate = f.coverage_gate(coverage)
     if gate < 1.0:
-        if length is None:  # no share of an open-ended mission is lost: say what the number is
-            what = f"availability {coverage:.2f} (waiting time and days/week) is under {f.COVERAGE_GATE:.2f}"
-        else:
-            covered = _share_text(coverage) if coverage > 0 else "0%"
-            what = f"can cover {covered} of the mission's working time, under {f.COVERAGE_GATE:.0%}"
-        reasons.append(Reason("availability", f"{what}: total scaled by {gate:.2f}", "negative"))
+        gate_params: Params = {
+            "coverage": round(coverage, 4),
+            "threshold": f.COVERAGE_GATE,
+            "multiplier": round(gate, 4),
+        }
+        # no share of an open-ended mission is lost: its number is the factor's value, not a share
+        gate_code = "availability_gate_open_ended" if length is None else "availability_gate"
+        reasons.append(Reason(gate_code, "availability", "negative", gate_params))
     return reasons
 
 
-def _experience_reason(mission: MissionInput, profile: ProfileInput, grid: RateGrid) -> tuple[str, Tone]:
+def _experience_reason(mission: MissionInput, profile: ProfileInput, grid: RateGrid) -> Reason:
     own = grid.band_for_years(profile.years_experience)
     asked = grid.band(mission.seniority)
     gap = grid.index(own.id) - grid.index(asked.id)
-    years = f"{profile.years_experience:g} years of experience ({own.years_label})"
+    params: Params = {"years": profile.years_experience, **_band(own), **_band(asked, "asked"), "gap": gap}
     if gap == 0:
-        return f"{years}, the seniority asked", "positive"
-    bands = "one band" if abs(gap) == 1 else f"{abs(gap)} bands"
+        return Reason("experience_as_asked", "experience", "positive", params)
     if gap > 0:
-        return f"{years}: {bands} above the {asked.years_label} asked", "positive" if gap == 1 else "neutral"
-    return f"{years}: {bands} below the {asked.years_label} asked", "negative"
+        return Reason("experience_above", "experience", "positive" if gap == 1 else "neutral", params)
+    return Reason("experience_below", "experience", "negative", params)
 
 
-def _role_span(start: int | None, end: int | None) -> str:
-    if start is None and end is None:
-        return ""
-    return f" ({start if start is not None else '?'}–{end if end is not None else 'now'})"
-
-
-def _context_reasons(
-    mission: MissionInput,
-    profile: ProfileInput,
-    labels: Mapping[str, str] | None,
-    vocab: Vocabulary | None,
+def _competence_reasons(
+    mission: MissionInput, profile: ProfileInput, gaps: SkillGaps, similarity: float
 ) -> list[Reason]:
+    reasons: list[Reason] = []
+    required = tuple(dict.fromkeys(mission.required_competences))
+    nice = tuple(c for c in dict.fromkeys(mission.nice_competences) if c not in required)
+    held = [{"id": c, "level": profile.competences[c]} for c in required if c in profile.competences]
+    if required:
+        tone: Tone = "positive" if len(held) == len(required) else "neutral"
+        params: Params = {"held": len(held), "required": len(required), "competences": held}
+        reasons.append(Reason("required_held", "competences", tone, params))
+    for c in gaps.missing_required:
+        reasons.append(Reason("missing_required", "competences", "negative", {"competence": c}))
+    for c in gaps.partial_required:
+        params = {"competence": c, "level": profile.competences[c], "max_level": MAX_LEVEL}
+        reasons.append(Reason("partial_required", "competences", "negative", params))
+    if nice:
+        params = {
+            "held": len(nice) - len(gaps.missing_nice),
+            "total": len(nice),
+            "missing": list(gaps.missing_nice),
+        }
+        reasons.append(Reason("nice_held", "competences", "neutral", params))
+    params = {"similarity": round(similarity, 4)}
+    reasons.append(Reason("text_similarity", "competences", "neutral", params))
+    return reasons
+
+
+def _cto_missions_reason(mission: MissionInput, profile: ProfileInput, score: float | None) -> list[Reason]:
+    requested = tuple(dict.fromkeys(mission.cto_missions))
+    if not requested:
+        return []
+    params: Params = {
+        "requested": len(requested),
+        "done": [x for x in requested if x in profile.cto_missions],
+        "missing": [x for x in requested if x not in profile.cto_missions],
+    }
+    return [Reason("cto_missions_done", "cto_missions", _tone(score), params)]
+
+
+def _remote_reasons(mission: MissionInput, profile: ProfileInput, score: float | None) -> list[Reason]:
+    fit = f.REMOTE_FIT[(profile.remote_preference, mission.remote_policy)]
+    params: Params = {"policy": mission.remote_policy, "preference": profile.remote_preference}
+    code = "remote_match" if fit == 1.0 else "remote_mismatch"
+    reasons = [Reason(code, "remote_location", _tone(fit), params)]
+    if mission.remote_policy != "remote" and mission.location:
+        if normalise_tag(mission.location) == normalise_tag(profile.location):
+            reasons.append(Reason("same_city", "remote_location", "positive", {"city": mission.location}))
+        else:
+            params = {"city": mission.location, "profile_city": profile.location or None}
+            reasons.append(Reason("other_city", "remote_location", _tone(score), params))
+    return reasons
+
+
+def _context_reasons(mission: MissionInput, profile: ProfileInput, vocab: Vocabulary | None) -> list[Reason]:
     reasons: list[Reason] = []
     ctx = mission.context
     known = vocab.context_index if vocab is not None else None
@@ -217,36 +332,45 @@ def _context_reasons(
         )
         if same:
             for role in same:
-                title = role.title or "CTO"
-                span = _role_span(role.start_year, role.end_year)
-                text = f"already {title} in {_context_phrase(ctx)}{span}"
-                reasons.append(Reason("sector_context", text, "positive"))
+                params: Params = {
+                    "context": ctx,
+                    "title": role.title or "CTO",
+                    "start_year": role.start_year,
+                    "end_year": role.end_year,
+                }
+                reasons.append(Reason("past_role_context", "sector_context", "positive", params))
         elif ctx in contexts:
-            text = f"already held a CTO role in {_context_phrase(ctx)}"
-            reasons.append(Reason("sector_context", text, "positive"))
+            reasons.append(Reason("past_role_context_listed", "sector_context", "positive", {"context": ctx}))
         elif similar:
             example = next((r for r in profile.past_roles if r.context == similar[0]), None)
-            span = _role_span(example.start_year, example.end_year) if example else ""
-            text = f"past role in a similar context ({similar[0]}{span}), none in {_context_phrase(ctx)}"
-            reasons.append(Reason("sector_context", text, "neutral"))
+            params = {
+                "context": ctx,
+                "similar": similar[0],
+                "start_year": example.start_year if example else None,
+                "end_year": example.end_year if example else None,
+            }
+            reasons.append(Reason("similar_context", "sector_context", "neutral", params))
         else:
-            text = f"no past CTO role in {_context_phrase(ctx)}"
-            reasons.append(Reason("sector_context", text, "negative"))
+            reasons.append(Reason("no_context_role", "sector_context", "negative", {"context": ctx}))
     # Mirror the score: a tag counts when the profile carries the mission's sector or context and the
     # tag is in the scoring vocabulary (when the caller passes it).
     tags = {normalise_tag(s) for s in profile.sectors if vocab is None or normalise_tag(s) in vocab.tag_index}
     sector_hit = bool(mission.sector) and normalise_tag(mission.sector) in tags
     context_hit = bool(ctx) and normalise_tag(ctx) in tags
     if sector_hit:
-        text = f"has worked in the {_label(labels, mission.sector)} sector"
-        reasons.append(Reason("sector_context", text, "positive"))
+        reasons.append(Reason("sector_match", "sector_context", "positive", {"sector": mission.sector}))
     elif context_hit:
-        text = f"the profile lists {_label(labels, ctx)}, the mission's context"
-        reasons.append(Reason("sector_context", text, "positive"))
+        reasons.append(Reason("context_tag_match", "sector_context", "positive", {"context": ctx}))
     elif mission.sector:
-        text = f"no {_label(labels, mission.sector)} sector in the profile"
-        reasons.append(Reason("sector_context", text, "neutral"))
+        reasons.append(Reason("no_sector", "sector_context", "neutral", {"sector": mission.sector}))
     return reasons
+
+
+def _orientation_reason(mission: MissionInput, profile: ProfileInput, score: float | None) -> Reason:
+    if mission.orientation == profile.orientation:
+        return Reason("orientation_match", "orientation", "positive", {"orientation": mission.orientation})
+    params: Params = {"mission": mission.orientation, "freelancer": profile.orientation}
+    return Reason("orientation_mismatch", "orientation", _tone(score), params)
 
 
 def explain_pair(
@@ -254,17 +378,16 @@ def explain_pair(
     profile: ProfileInput,
     factor_scores: Mapping[str, float],
     grid: RateGrid,
-    labels: Mapping[str, str] | None = None,
     *,
     vocab: Vocabulary | None = None,
     text_similarity: float | None = None,
 ) -> Explanation:
     """Reasons for one scored pair.
 
-    `labels` maps taxonomy ids to English labels; `vocab`, when given, limits sector tags to those the
-    engine scored (tags outside the vocabulary are ignored by the score, so the reasons skip them too).
-    `text_similarity`, when the caller has it from the encoded arrays (engine.pair_text_similarity),
-    saves hashing both texts again: that was 90 % of the cost of an explanation.
+    `vocab`, when given, limits sector tags to those the engine scored (tags outside the vocabulary are
+    ignored by the score, so the reasons skip them too). `text_similarity`, when the caller has it from
+    the encoded arrays (engine.pair_text_similarity), saves hashing both texts again: that was 90 % of
+    the cost of an explanation.
     """
     scores = dict(factor_scores)
     reasons: list[Reason] = []
@@ -276,79 +399,33 @@ def explain_pair(
     )
     exclusion = f.EXCLUSION_REASONS[code] if code else None
     if exclusion:
-        reasons.append(Reason("exclusion", EXCLUSION_TEXT[exclusion], "negative"))
+        params: Params = {}
+        if exclusion == "remote_incompatible":
+            params = {"preference": profile.remote_preference, "policy": mission.remote_policy}
+        reasons.append(Reason(f"excluded_{exclusion}", "exclusion", "negative", params))
 
-    # competences
     gaps = skill_gaps(mission, profile)
-    required = tuple(dict.fromkeys(mission.required_competences))
-    nice = tuple(c for c in dict.fromkeys(mission.nice_competences) if c not in required)
-    held = [c for c in required if c in profile.competences]
-    if required:
-        detail = ", ".join(f"{_label(labels, c)} (level {profile.competences[c]})" for c in held)
-        text = f"has {len(held)} of {len(required)} required competences" + (f": {detail}" if detail else "")
-        reasons.append(Reason("competences", text, "positive" if len(held) == len(required) else "neutral"))
-    for c in gaps.missing_required:
-        reasons.append(Reason("competences", f"missing required competence: {_label(labels, c)}", "negative"))
-    for c in gaps.partial_required:
-        level = profile.competences[c]
-        text = f"required competence {_label(labels, c)} only at level {level}/5"
-        reasons.append(Reason("competences", text, "negative"))
-    if nice:
-        text = f"has {len(nice) - len(gaps.missing_nice)} of {len(nice)} nice-to-have competences"
-        if gaps.missing_nice:
-            text += "; missing: " + ", ".join(_label(labels, c) for c in gaps.missing_nice)
-        reasons.append(Reason("competences", text, "neutral"))
     similarity = (
         text_similarity_of(mission_text(mission), profile_text(profile))
         if text_similarity is None
         else text_similarity
     )
-    reasons.append(
-        Reason("competences", f"text similarity with the mission description: {similarity:.2f}", "neutral")
-    )
-
-    # CTO missions
-    requested = tuple(dict.fromkeys(mission.cto_missions))
-    if requested:
-        done = [x for x in requested if x in profile.cto_missions]
-        missing = [x for x in requested if x not in profile.cto_missions]
-        text = f"already carried out {len(done)} of {len(requested)} requested CTO missions"
-        if done:
-            text += ": " + ", ".join(_label(labels, x) for x in done)
-        if missing:
-            text += "; not yet: " + ", ".join(_label(labels, x) for x in missing)
-        reasons.append(Reason("cto_missions", text, _tone(scores.get("cto_missions"))))
-
-    text, tone = _experience_reason(mission, profile, grid)
-    reasons.append(Reason("experience", text, tone))
-    reasons.append(Reason("tjm", _tjm_reason(mission, profile, grid), _tone(scores.get("tjm"))))
+    reasons.extend(_competence_reasons(mission, profile, gaps, similarity))
+    reasons.extend(_cto_missions_reason(mission, profile, scores.get("cto_missions")))
+    reasons.append(_experience_reason(mission, profile, grid))
+    reasons.extend(_tjm_reasons(mission, profile, grid, scores.get("tjm")))
     reasons.extend(_availability_reasons(mission, profile))
-
-    # remote / location
     if exclusion != "remote_incompatible":
-        text = (
-            f"{REMOTE_LABELS[mission.remote_policy]} mission; freelancer prefers "
-            f"{REMOTE_LABELS[profile.remote_preference]}"
-        )
-        if mission.remote_policy != "remote" and mission.location:
-            if normalise_tag(mission.location) == normalise_tag(profile.location):
-                text += f"; same city ({mission.location})"
-            else:
-                text += f"; based in {profile.location or 'an unknown city'}, mission in {mission.location}"
-        reasons.append(Reason("remote_location", text, _tone(scores.get("remote_location"))))
-
-    reasons.extend(_context_reasons(mission, profile, labels, vocab))
-
-    if mission.orientation != profile.orientation:
-        text = (
-            f"mission asks {ORIENTATION_LABELS[mission.orientation]}; "
-            f"freelancer is {ORIENTATION_LABELS[profile.orientation]}"
-        )
-        reasons.append(Reason("orientation", text, _tone(scores.get("orientation"))))
+        reasons.extend(_remote_reasons(mission, profile, scores.get("remote_location")))
+    reasons.extend(_context_reasons(mission, profile, vocab))
+    reasons.append(_orientation_reason(mission, profile, scores.get("orientation")))
 
     warning = budget_warning(mission, grid)
     if warning:
-        reasons.append(Reason("budget", warning, "negative"))
+        options = [o.as_params() for o in budget_advice(warning, grid)]
+        reasons.append(
+            Reason("budget_below_market", "budget", "negative", {**warning.as_params(), "options": options})
+        )
     return Explanation(
         mission_id=mission.id,
         profile_id=profile.id,
@@ -358,3 +435,46 @@ def explain_pair(
         budget_warning=warning,
         exclusion=exclusion,
     )
+
+
+#: Every code `explain_pair` can emit (the service renders each one; its tests hold the two lists equal).
+REASON_CODES: tuple[str, ...] = (
+    *(f"excluded_{name}" for name in f.EXCLUSION_REASONS if name),
+    "required_held",
+    "missing_required",
+    "partial_required",
+    "nice_held",
+    "text_similarity",
+    "cto_missions_done",
+    "experience_as_asked",
+    "experience_above",
+    "experience_below",
+    "tjm_within_budget",
+    "tjm_above_budget",
+    "tjm_below_budget",
+    "market_below",
+    "market_within",
+    "market_above",
+    "market_within_ceiling",
+    "market_above_ceiling",
+    "availability_by_start",
+    "availability_late",
+    "availability_late_open_ended",
+    "availability_after_end",
+    "availability_gate",
+    "availability_gate_open_ended",
+    "remote_match",
+    "remote_mismatch",
+    "same_city",
+    "other_city",
+    "past_role_context",
+    "past_role_context_listed",
+    "similar_context",
+    "no_context_role",
+    "sector_match",
+    "context_tag_match",
+    "no_sector",
+    "orientation_match",
+    "orientation_mismatch",
+    "budget_below_market",
+)

@@ -45,7 +45,9 @@ sous chez entre vers depuis pendant deja encore ainsi comme dont leur lors afin 
 STOP_WORDS: frozenset[str] = frozenset((_ENGLISH_STOP_WORDS + _FRENCH_STOP_WORDS).split())
 
 
-_LATIN_MARKS = re.compile("[\u0300-\u036f]+")
+#: The combining diacritics block, less U+034F (the grapheme joiner: combining class 0, which
+#: scikit-learn keeps).
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]+")
 """The combining diacritics of Latin text (every one is `unicodedata.combining`)."""
 
 

@@ -27,7 +27,8 @@ class Match(TimestampMixin, Base):
     )
     score: Mapped[float] = mapped_column(Float, nullable=False)
     factors: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict, nullable=False)
-    reasons: Mapped[list[str]] = mapped_column(JSONType, default=list, nullable=False)
+    #: Structured reasons `{code, factor, tone, params}` (rows scored before 2026.12 hold strings).
+    reasons: Mapped[list[Any]] = mapped_column(JSONType, default=list, nullable=False)
     skill_gaps: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
     excluded: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     exclusion_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)

@@ -4,7 +4,8 @@ Input files follow the fixtures schema (fixtures/README.md). JSON: a list of obj
 with an `items` list). CSV: one row per record with the same column names; list columns hold values
 separated by `;`, and `competences` holds `id:level` pairs (`it_security:4;leadership:5`). A CSV
 profile may give `past_role_contexts` (`fintech;agency`) instead of nested `past_roles`.
-The taxonomy and the rate grid come from fixtures/ (or the files given).
+The taxonomy and the rate grid come from fixtures/ (or the files given). Reasons and budget warnings
+are worded as the operator reads them, in French unless asked otherwise (`ctomatch score --lang en`).
 """
 
 from __future__ import annotations
@@ -25,14 +26,16 @@ from matching import (
     RateGrid,
     Vocabulary,
     Weights,
+    budget_advice,
     budget_warning,
     encode_missions,
     encode_profiles,
     explain_pair,
-    labels_from_taxonomy,
     top_matches,
 )
+from service.explanations import Labels, render_budget_warning, render_reasons
 from service.fixture_files import RATE_GRID, TAXONOMY
+from service.i18n import use_locale
 
 LIST_COLUMNS = {
     "cto_missions",
@@ -103,11 +106,13 @@ def score_files(
     weights: Weights | None = None,
     taxonomy_path: Traversable = TAXONOMY,
     grid_path: Traversable = RATE_GRID,
+    lang: str = "fr",
 ) -> BatchResult:
+    """Rank the profiles for each mission; reasons and warnings are worded for an operator in `lang`."""
     taxonomy = json.loads(taxonomy_path.read_text(encoding="utf-8"))
     grid = RateGrid.from_mapping(json.loads(grid_path.read_text(encoding="utf-8")))
     vocab = Vocabulary.from_taxonomy(taxonomy)
-    labels = labels_from_taxonomy(taxonomy)
+    labels = Labels.from_taxonomy(taxonomy)
     profile_rows = read_records(profiles_path)
     mission_rows = read_records(missions_path)
     profiles = _build(profile_rows, ProfileInput.from_mapping, profiles_path, ("email", "full_name"))
@@ -120,31 +125,34 @@ def score_files(
     results = top_matches(batch, pool, grid, weights or Weights(), k=top_k, min_score=min_score)
     by_id = {p.id: (p, i) for i, p in enumerate(profiles)}
     out = []
-    for m_index, (mission, ranked) in enumerate(zip(missions, results, strict=True)):
-        matches = []
-        for rank, (profile_id, score) in enumerate(zip(ranked.profile_ids, ranked.scores, strict=True)):
-            profile, p_index = by_id[int(profile_id)]
-            factors = ranked.factor_scores(rank)
-            explanation = explain_pair(mission, profile, factors, grid, labels, vocab=vocab)
-            matches.append(
+    with use_locale(lang):
+        for m_index, (mission, ranked) in enumerate(zip(missions, results, strict=True)):
+            matches = []
+            for rank, (profile_id, score) in enumerate(zip(ranked.profile_ids, ranked.scores, strict=True)):
+                profile, p_index = by_id[int(profile_id)]
+                factors = ranked.factor_scores(rank)
+                explanation = explain_pair(mission, profile, factors, grid, vocab=vocab)
+                matches.append(
+                    {
+                        "rank": rank + 1,
+                        "profile": _label(profile_rows[p_index], p_index, ("email", "full_name", "id")),
+                        "full_name": profile_rows[p_index].get("full_name", ""),
+                        "score": float(score),
+                        "factors": {k: round(v, 4) for k, v in factors.items()},
+                        "reasons": render_reasons(explanation.stored(), "operator", labels),
+                        "missing_required": list(explanation.skill_gaps.missing_required),
+                    }
+                )
+            warning = budget_warning(mission, grid)
+            advice = budget_advice(warning, grid) if warning else ()
+            out.append(
                 {
-                    "rank": rank + 1,
-                    "profile": _label(profile_rows[p_index], p_index, ("email", "full_name", "id")),
-                    "full_name": profile_rows[p_index].get("full_name", ""),
-                    "score": float(score),
-                    "factors": {k: round(v, 4) for k, v in factors.items()},
-                    "reasons": explanation.lines(),
-                    "missing_required": list(explanation.skill_gaps.missing_required),
+                    "mission": _label(mission_rows[m_index], m_index, ("ref", "title", "id")),
+                    "title": mission.title,
+                    "budget_warning": render_budget_warning(warning, advice),
+                    "matches": matches,
                 }
             )
-        out.append(
-            {
-                "mission": _label(mission_rows[m_index], m_index, ("ref", "title", "id")),
-                "title": mission.title,
-                "budget_warning": budget_warning(mission, grid),
-                "matches": matches,
-            }
-        )
     return BatchResult(out)
 
 

@@ -21,6 +21,7 @@ class MarketCheckOut(msgspec.Struct):
     position: MarketPosition
     above_ceiling: bool
     message: str
+    """The position in words, in the reader's language (French unless asked otherwise)."""
 
 
 class MarketController(Controller):
@@ -50,5 +51,5 @@ class MarketController(Controller):
             tjm=tjm,
             position=position,
             above_ceiling=above_ceiling,
-            message=describe_position(rate_band, tjm, position),
+            message=describe_position(rate_band, tjm),
         )

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import RateBand
 from service.engine_inputs.rows import grid_from_rows
 from service.errors import FieldError, InvalidInput, NotFound
+from service.explanations import MarketCheck, render_market_check
 from service.reference.services import get_rate_band, list_rate_bands
 
 
@@ -33,20 +34,22 @@ def market_position(band: RateBand, tjm: int) -> MarketPosition:
     return MarketPosition.WITHIN
 
 
-def describe_position(band: RateBand, tjm: int, position: MarketPosition) -> str:
-    """A sentence a person can check against the grid."""
-    market = f"market range {band.tjm_low}–{band.tjm_high} € for {band.label_en}"
-    if position is MarketPosition.WITHIN:
-        return f"TJM {tjm} € is within the {market}"
-    if position is MarketPosition.BELOW:
-        return f"TJM {tjm} € is {band.tjm_low - tjm} € below the {market}"
-    text = f"TJM {tjm} € is {tjm - band.tjm_high} € above the {market}"
-    if band.tjm_ceiling is not None:
-        if tjm <= band.tjm_ceiling:
-            text += f", under the documented ceiling of {band.tjm_ceiling} €"
-        else:
-            text += f", and above the documented ceiling of {band.tjm_ceiling} €"
-    return text
+def market_check(band: RateBand, tjm: int) -> MarketCheck:
+    """The rate against the band's figures, as the explanations word it."""
+    return MarketCheck(
+        tjm=tjm,
+        band=band.id,
+        min_years=band.min_years,
+        max_years=band.max_years,
+        tjm_low=band.tjm_low,
+        tjm_high=band.tjm_high,
+        tjm_ceiling=band.tjm_ceiling,
+    )
+
+
+def describe_position(band: RateBand, tjm: int) -> str:
+    """A sentence a person can check against the grid, in the request's language."""
+    return render_market_check(market_check(band, tjm))
 
 
 async def resolve_band(session: AsyncSession, years: float | None, band_id: str | None) -> RateBand:

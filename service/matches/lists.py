@@ -22,9 +22,10 @@ from models.enums import Role
 from models.match import MATCH_RANK_ORDER
 from service.auth.actor import Actor
 from service.errors import Forbidden, NotFound
-from service.matches.schemas import MatchList, MatchOut, SkillGapsOut
+from service.explanations import Audience, audience_of, reason_codes, render_reasons
+from service.matches.schemas import MatchList, MatchOut, ReasonCodeOut, SkillGapsOut
 from service.matches.transitions import PROPOSED_STATUSES
-from service.missions.services import budget_warning
+from service.missions.services import budget_fields
 from service.querying import count_of
 from service.reference.services import grid_revision_columns, rate_bands_at
 from service.shapes import read_shape
@@ -68,7 +69,15 @@ def _skill_gaps(stored: dict[str, Any]) -> SkillGapsOut:
     )
 
 
-def match_out(match: Match, mission: Mission, company: Company, profile: FreelancerProfile) -> MatchOut:
+def _explained(stored: Sequence[Any], audience: Audience) -> dict[str, Any]:
+    """The reasons of a stored match for its reader: sentences in the request's locale, and codes."""
+    codes = msgspec.convert(reason_codes(stored, audience), list[ReasonCodeOut])
+    return {"reasons": render_reasons(stored, audience), "reason_codes": codes}
+
+
+def match_out(
+    match: Match, mission: Mission, company: Company, profile: FreelancerProfile, audience: Audience
+) -> MatchOut:
     return read_shape(
         match,
         MatchOut,
@@ -77,12 +86,14 @@ def match_out(match: Match, mission: Mission, company: Company, profile: Freelan
         freelancer_name=profile.full_name,
         freelancer_headline=profile.headline,
         skill_gaps=_skill_gaps(match.skill_gaps),
+        **_explained(match.reasons, audience),
     )
 
 
-def listed_match_out(row: Row[Any]) -> MatchOut:
+def listed_match_out(row: Row[Any], audience: Audience) -> MatchOut:
     """The same shape as `match_out`, from a row of `listed_matches()` (its columns bear the names)."""
-    return read_shape(row, MatchOut, skill_gaps=_skill_gaps(row.skill_gaps))
+    gaps = _skill_gaps(row.skill_gaps)
+    return read_shape(row, MatchOut, skill_gaps=gaps, **_explained(row.reasons, audience))
 
 
 #: Whose matches a page lists: one mission's candidates, or one freelancer's missions.
@@ -117,13 +128,19 @@ class MatchListFilters:
 
 
 async def _page(
-    session: AsyncSession, owner: Owner, owner_id: int, *, proposed_only: bool, filters: MatchListFilters
+    session: AsyncSession,
+    owner: Owner,
+    owner_id: int,
+    *,
+    proposed_only: bool,
+    filters: MatchListFilters,
+    audience: Audience,
 ) -> tuple[list[MatchOut], int]:
     statement = _page_statement(owner, proposed_only, filters.include_excluded)
     values = {"owner_id": owner_id, "min_score": filters.min_score, "limit": filters.limit}
     rows = (await session.execute(statement, values)).all()
     # No offset: an empty page means nothing matched the filters.
-    return [listed_match_out(row) for row in rows], int(rows[0].total) if rows else 0
+    return [listed_match_out(row, audience) for row in rows], int(rows[0].total) if rows else 0
 
 
 _PROFILE_REVISIONS = select(
@@ -177,11 +194,12 @@ async def matches_for_mission(
         mission.id,
         proposed_only=not actor.is_operator,  # a company sees the candidates proposed to it
         filters=filters,
+        audience=audience_of(actor.role),
     )
     return MatchList(
         items=items,
         total=total,
-        budget_warning=budget_warning(mission, bands),
+        **budget_fields(mission, bands),
         scoring_pending=_pending(mission.scored_revision, mission.revision, mission.scored_algorithm),
     )
 
@@ -203,6 +221,7 @@ async def matches_for_freelancer(
         profile.id,
         proposed_only=not actor.is_operator,  # a freelancer sees the missions proposed to them
         filters=filters,
+        audience=audience_of(actor.role),
     )
     return MatchList(
         items=items,

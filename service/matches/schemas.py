@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 import msgspec
 
 from models.enums import MatchStatus, Role
 from service.matches.transitions import Action
+from service.missions.schemas import BudgetOptionOut
 
 
 class SkillGapsOut(msgspec.Struct):
     missing_required: list[str]
     missing_nice: list[str]
     partial_required: list[str]
+
+
+class ReasonCodeOut(msgspec.Struct, kw_only=True):
+    """A reason as data: a stable `code` (e.g. `missing_required`), the factor it explains, its tone
+    and its figures (numbers, taxonomy ids, ISO dates)."""
+
+    code: str
+    factor: str
+    tone: Literal["positive", "neutral", "negative"]
+    params: dict[str, Any]
 
 
 class MatchOut(msgspec.Struct, kw_only=True):
@@ -28,6 +39,9 @@ class MatchOut(msgspec.Struct, kw_only=True):
     score: float
     factors: dict[str, float]
     reasons: list[str]
+    """The reasons in the reader's language and for the reader (operator, company or freelancer)."""
+    reason_codes: list[ReasonCodeOut]
+    """The same reasons as stable ids with their figures."""
     skill_gaps: SkillGapsOut
     excluded: bool
     exclusion_reason: str | None
@@ -42,6 +56,7 @@ class MatchList(msgspec.Struct, kw_only=True):
     items: list[MatchOut]
     total: int
     budget_warning: str | None = None
+    budget_advice: list[BudgetOptionOut] = msgspec.field(default_factory=list)
     scoring_pending: bool
     """True while the subject changed after its matches were computed (a worker will refresh them)."""
 

@@ -19,6 +19,7 @@ from models.enums import MatchStatus, Role
 from service.auth.actor import Actor
 from service.background.queue import WorkQueue
 from service.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, PreconditionRequired
+from service.explanations import audience_of
 from service.matches.lists import listed_match_out, listed_matches, match_out
 from service.matches.schemas import DecisionIn, DecisionOut, MatchDetail, ReviewItem
 from service.matches.transitions import (
@@ -65,7 +66,7 @@ async def read_match(session: AsyncSession, actor: Actor, match_id: int) -> Matc
     match, mission, company, profile = await _load(session, match_id)
     _ensure_visible(actor, match, mission)
     return MatchDetail(
-        match=match_out(match, mission, company, profile),
+        match=match_out(match, mission, company, profile, audience_of(actor.role)),
         version=match.version,
         needs_review=match.needs_review,
         allowed_actions=actions_for(actor.role, match.status),
@@ -260,7 +261,7 @@ async def review_queue(
     total = await page_total(session, rows, ids)
     items = [
         ReviewItem(
-            match=listed_match_out(row),
+            match=listed_match_out(row, "operator"),
             version=row.version,
             needs_review=row.needs_review,
             score_at_decision=row.score_at_decision,

@@ -44,7 +44,7 @@ def explain_scored(
 ) -> ScoredPair:
     """One scored pair as the row stored in `matches`: score, factors, reasons and skill gaps."""
     explanation = explain_pair(
-        mission, profile, factors, ctx.grid, ctx.labels, vocab=ctx.vocab, text_similarity=text_similarity
+        mission, profile, factors, ctx.grid, vocab=ctx.vocab, text_similarity=text_similarity
     )
     gaps = explanation.skill_gaps
     return ScoredPair(
@@ -52,7 +52,7 @@ def explain_scored(
         freelancer_id=profile.id,
         score=score if explanation.exclusion is None else 0.0,
         factors={k: round(v, 4) for k, v in factors.items()},
-        reasons=explanation.lines(),
+        reasons=explanation.stored(),
         skill_gaps={
             "missing_required": list(gaps.missing_required),
             "missing_nice": list(gaps.missing_nice),

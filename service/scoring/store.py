@@ -68,7 +68,8 @@ class ScoredPair:
     freelancer_id: int
     score: float
     factors: dict[str, float]
-    reasons: list[str]
+    reasons: list[dict[str, Any]]
+    """The engine's structured reasons (`Reason.as_dict`: code, factor, tone, params), worded when read."""
     skill_gaps: dict[str, Any]
     excluded: bool
     exclusion_reason: str | None

@@ -71,7 +71,9 @@ async def test_posting_a_mission_produces_explained_matches(
         sectors=[],
     )
     mission = await post_mission(client, company)
-    response = await client.get(f"/api/v1/missions/{mission['id']}/matches", headers=operator.headers)
+    response = await client.get(
+        f"/api/v1/missions/{mission['id']}/matches", headers={**operator.headers, "Accept-Language": "en"}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["scoring_pending"] is False
@@ -89,8 +91,11 @@ async def test_posting_a_mission_produces_explained_matches(
         "sector_context",
         "orientation",
     }
-    assert any("TJM 680 € within budget 600–700 €" in r for r in best["reasons"]), best["reasons"]
-    assert any("650–685 €" in r for r in best["reasons"])
+    assert "TJM €680 within budget €600–700" in best["reasons"], best["reasons"]
+    assert "market range for 11–15 years is €650–685" in best["reasons"]
+    codes = {r["code"]: r["params"] for r in best["reason_codes"]}
+    assert codes["tjm_within_budget"] == {"tjm": 680, "budget_min": 600, "budget_max": 700}
+    assert (codes["market_within"]["tjm_low"], codes["market_within"]["tjm_high"]) == (650, 685)
     if weak.id in ids:
         weak_match = body["items"][ids.index(weak.id)]
         assert weak_match["score"] < best["score"]
@@ -130,7 +135,8 @@ async def test_closed_mission_and_inactive_profile_are_excluded_with_a_reason(
     ).json()
     excluded = next(m for m in everything["items"] if m["freelancer_id"] == freelancer.id)
     assert excluded["excluded"] is True and excluded["score"] == 0
-    assert excluded["exclusion_reason"]
+    assert excluded["exclusion_reason"] == "profile_inactive"
+    assert excluded["reason_codes"][0]["code"] == "excluded_profile_inactive"
 
 
 async def test_remote_only_freelancer_is_excluded_from_onsite_mission(
@@ -165,11 +171,19 @@ async def test_budget_warning_shown_with_the_matches(
     client: Client, inline: RecordingWorkQueue, company: Caller
 ) -> None:
     mission = await post_mission(client, company, seniority="gt15", tjm_min=350, tjm_max=380)
-    body = (await client.get(f"/api/v1/missions/{mission['id']}/matches", headers=company.headers)).json()
-    assert (
-        body["budget_warning"]
-        == "budget 350–380 € is below the market range 400–775 € for more than 15 years"
+    english = {**company.headers, "Accept-Language": "en"}
+    body = (await client.get(f"/api/v1/missions/{mission['id']}/matches", headers=english)).json()
+    assert body["budget_warning"] == (
+        "budget €350–380 is below the market range €400–775 for more than 15 years; to fix it: raise the "
+        "maximum to €400"
     )
+    french = (await client.get(f"/api/v1/missions/{mission['id']}/matches", headers=company.headers)).json()
+    assert french["budget_warning"].startswith("le budget de 350–380\u00a0€ est sous la fourchette du marché")
+    assert [(o["action"], o["tjm_max"]) for o in french["budget_advice"]] == [("raise_max", 400)]
+    assert [o["text"] for o in (french["budget_advice"][0], body["budget_advice"][0])] == [
+        "relever le maximum à 400\u00a0€",
+        "raise the maximum to €400",
+    ]
 
 
 async def test_match_access_rules(

@@ -106,8 +106,9 @@ async def test_market_check(
 
 
 async def test_market_check_message_cites_the_grid(client: Client) -> None:
-    body = (await client.get("/api/v1/market-check?years=12&tjm=680")).json()
-    assert body["message"] == "TJM 680 € is within the market range 650–685 € for 11 to 15 years"
+    english = {"Accept-Language": "en"}
+    body = (await client.get("/api/v1/market-check?years=12&tjm=680", headers=english)).json()
+    assert body["message"] == "TJM €680 is within the market range €650–685 for 11–15 years"
 
 
 @pytest.mark.parametrize(

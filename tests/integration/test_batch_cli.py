@@ -46,8 +46,8 @@ def test_json_in_json_out_ranks_with_breakdown() -> None:
     assert len(scores) == 3 and scores == sorted(scores, reverse=True)
     top = first["matches"][0]
     assert set(top["factors"]) >= {"competences", "tjm", "experience"} and top["reasons"]
-    warned = [m for m in missions if m["budget_warning"]]
-    assert any(m["mission"] == "m04-agency-presales-cto" for m in warned)
+    warned = {m["mission"]: m["budget_warning"] for m in missions if m["budget_warning"]}
+    assert "pour y remédier\u00a0: relever le maximum" in warned["m04-agency-presales-cto"]
 
 
 def _write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
@@ -116,13 +116,24 @@ def csv_inputs(tmp_path: Path) -> tuple[Path, Path]:
 
 def test_csv_in_csv_out(csv_inputs: tuple[Path, Path]) -> None:
     profiles, missions = csv_inputs
-    result = _score("--profiles", profiles, "--missions", missions, "--format", "csv")
+    result = _score("--profiles", profiles, "--missions", missions, "--format", "csv", "--lang", "en")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["profile"] for r in rows] == ["fit@example.test", "pricey@example.test", "gap@example.test"]
     assert float(rows[0]["tjm"]) > float(rows[1]["tjm"])
-    assert "TJM 680 € within budget 600–700 €" in rows[0]["reasons"]
+    assert "TJM €680 within budget €600–700" in rows[0]["reasons"].split(" | ")
+    assert "missing required competence: IT security" in rows[2]["reasons"].split(" | ")
     assert float(rows[2]["competences"]) < float(rows[0]["competences"])
+
+
+def test_reasons_are_french_unless_asked(csv_inputs: tuple[Path, Path]) -> None:
+    profiles, missions = csv_inputs
+    result = _score("--profiles", profiles, "--missions", missions)
+    assert result.returncode == 0, result.stderr
+    matches = json.loads(result.stdout)[0]["matches"]
+    assert "TJM de 680\u00a0€ dans le budget de 600–700\u00a0€" in matches[0]["reasons"]
+    assert "compétence requise manquante\u00a0: Sécurité informatique" in matches[2]["reasons"]
+    assert _score("--profiles", profiles, "--missions", missions, "--lang", "de").returncode == 2
 
 
 def test_min_score_filters(csv_inputs: tuple[Path, Path]) -> None:

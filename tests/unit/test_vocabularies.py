@@ -3,7 +3,8 @@
 ``models.enums`` is the source: the schema stores its values and the demo generator takes them from it.
 The engine (``matching``) may not import the app, so it keeps its own tuples; these tests hold them
 equal, in the same order (the engine indexes arrays by position, the generator's seeded draws follow it),
-and check that the engine's per-value tables and the documented schema cover exactly those values.
+and check that the engine's per-value tables, the explanations' wording and the documented schema cover
+exactly those values.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from itertools import product
 from pathlib import Path
 
 from fixtures.demo_gen import constants as demo
-from matching import explain, factors, inputs
+from matching import factors, inputs
 from models.enums import (
     COMPETENCE_KINDS,
     CompanySize,
@@ -24,6 +25,7 @@ from models.enums import (
     RemotePolicy,
     RemotePreference,
 )
+from service.explanations import labels as wording
 
 FIXTURES_README = Path(__file__).resolve().parents[2] / "fixtures" / "README.md"
 
@@ -54,8 +56,10 @@ def test_the_demo_generator_takes_the_schema_enums() -> None:
 def test_the_engine_tables_cover_every_value() -> None:
     assert set(factors.REMOTE_FIT) == set(product(values(RemotePreference), values(RemotePolicy)))
     assert set(factors.ORIENTATION_FIT) == set(product(values(Orientation), repeat=2))
-    assert set(explain.ORIENTATION_LABELS) == set(values(Orientation))
-    assert set(explain.REMOTE_LABELS) == set(values(RemotePreference)) | set(values(RemotePolicy))
+    assert set(wording.ORIENTATION_LABELS) == set(values(Orientation))
+    assert set(wording.REMOTE_PREFERENCE_LABELS) == set(values(RemotePreference))
+    assert set(wording.MISSION_REMOTE_LABELS) == set(values(RemotePolicy))
+    assert set(wording.CONTEXT_PHRASES) == set(wording.CONTEXT_NAMES) == set(values(Context))
     assert set().union(*factors.CONTEXT_SIMILARITY) <= set(values(Context))
 
 

@@ -47,3 +47,8 @@ def test_vectors_equal_the_scikit_learn_unicode_stripping() -> None:
     reference.sum_duplicates()
     reference.sort_indices()
     assert (ours != reference).nnz == 0
+
+
+def test_the_grapheme_joiner_is_kept_as_scikit_learn_keeps_it() -> None:
+    """U+034F sits in the diacritics block but is not combining: found by the property above."""
+    assert strip_accents("e\u0301\u034f") == strip_accents_unicode("e\u0301\u034f") == "e\u034f"
