@@ -14,18 +14,17 @@ from litestar import Controller, Request, post
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect
 
-from models.enums import MatchStatus
 from service.auth.actor import ANONYMOUS, roles
 from service.errors import Conflict, DomainError, InvalidInput
 from service.handler_params import BackgroundQueue, DbSession, PathId, PathKey
+from service.i18n import _, format_money, localised
 from service.matches.schemas import DecisionIn
 from service.matches.services import decide
-from service.matches.transitions import Action
 from service.reference.schemas import RateBandUpdate
 from service.reference.services import update_grid_band
+from service.web.labels import action_done_labels, label, status_labels
 from service.web.pages import SIGNED_IN
 from service.web.session import CONSOLE_PATH, SignedInOperator, flash, safe_next
-from service.web.views import ACTION_LABELS, STATUS_LABELS
 
 
 class DecisionForm(msgspec.Struct):
@@ -43,16 +42,17 @@ class BandForm(msgspec.Struct):
 
 
 def _status_label(status: object) -> str:
-    try:
-        return STATUS_LABELS[MatchStatus(str(status))].lower()
-    except ValueError:
-        return str(status)
+    return label(status_labels(), status).lower()
+
+
+def _nothing_changed(why: str) -> str:
+    return _("Nothing was changed: %(why)s.", why=why)
 
 
 def _invalid_message(exc: InvalidInput | msgspec.ValidationError) -> str:
     if isinstance(exc, msgspec.ValidationError):
-        return f"Nothing was changed: {exc}."
-    return "Nothing was changed: " + "; ".join(e.reason for e in exc.errors) + "."
+        return _nothing_changed(str(exc))
+    return _nothing_changed("; ".join(e.reason for e in exc.errors))
 
 
 def conflict_message(exc: Conflict, sent_version: int) -> str:
@@ -60,11 +60,12 @@ def conflict_message(exc: Conflict, sent_version: int) -> str:
     current = exc.extra.get("current_status")
     version = exc.extra.get("version")
     if current is not None and version is not None and version != sent_version:
-        return (
-            f"This match was decided by someone else: it is now {_status_label(current)}. "
-            "Nothing was changed; the page shows its current state."
+        return _(
+            "This match was decided by someone else: it is now %(status)s. "
+            "Nothing was changed; the page shows its current state.",
+            status=_status_label(current),
         )
-    return f"Nothing was changed: {exc.detail}."
+    return _nothing_changed(exc.detail)
 
 
 class ConsoleActions(Controller):
@@ -96,16 +97,18 @@ class ConsoleActions(Controller):
         except (InvalidInput, msgspec.ValidationError) as exc:
             flash(request, "error", _invalid_message(exc))
         except DomainError as exc:
-            flash(request, "error", f"Nothing was changed: {exc.detail}.")
+            flash(request, "error", _nothing_changed(exc.detail))
         else:
-            verb = ACTION_LABELS.get(Action(decision.action), ("", str(decision.action)))[1]
             match = detail.match
-            flash(
-                request,
-                "success",
-                f"{verb}: {match.freelancer_name} for “{match.mission_title}” "
-                f"(match #{match.id}, now {_status_label(match.status)}).",
+            done = _(
+                "%(done)s: %(freelancer)s for “%(mission)s” (match #%(id)s, now %(status)s).",
+                done=label(action_done_labels(), decision.action),
+                freelancer=match.freelancer_name,
+                mission=match.mission_title,
+                id=match.id,
+                status=_status_label(match.status),
             )
+            flash(request, "success", done)
         return Redirect(back, status_code=303)
 
     @post(
@@ -139,7 +142,7 @@ class ConsoleActions(Controller):
             flash(request, "error", _invalid_message(exc))
             return Redirect(back, status_code=303)
         except ValueError:
-            flash(request, "error", "Nothing was changed: the rates must be whole numbers of euros.")
+            flash(request, "error", _nothing_changed(_("the rates must be whole numbers of euros")))
             return Redirect(back, status_code=303)
         try:
             band, job = await update_grid_band(
@@ -148,6 +151,16 @@ class ConsoleActions(Controller):
         except InvalidInput as exc:
             flash(request, "error", _invalid_message(exc))
             return Redirect(back, status_code=303)
-        rescoring = f"Every match is being rescored (job {job.id})." if job else "No rate moved: no rescore."
-        flash(request, "success", f"{band.label_en}: now {band.tjm_low}–{band.tjm_high} € a day. {rescoring}")
+        rescoring = (
+            _("Every match is being rescored (job %(job)s).", job=job.id)
+            if job
+            else _("No rate moved: no rescore.")
+        )
+        saved = _(
+            "%(band)s: now %(low)s–%(high)s a day.",
+            band=localised(band.label_fr, band.label_en),
+            low=format_money(band.tjm_low),
+            high=format_money(band.tjm_high),
+        )
+        flash(request, "success", f"{saved} {rescoring}")
         return Redirect(back, status_code=303)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, get
 from litestar.params import QueryParameter
 from litestar.response import Template
@@ -17,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import RateBand
 from models.enums import MatchStatus, MissionStatus, Role
 from service.auth.actor import ANONYMOUS, roles
+from service.explanations import render_exclusion
 from service.handler_params import DbSession, PathId
+from service.i18n import localised
 from service.matches.lists import MatchListFilters, matches_for_mission
 from service.matches.schemas import MatchOut
 from service.matches.services import history, read_match, review_queue
@@ -27,11 +30,10 @@ from service.missions.services import MissionFilters, list_missions_for, read_mi
 from service.pagination import PageParams
 from service.reference.services import list_rate_bands, list_taxonomy
 from service.web import stats
+from service.web.labels import TJM_POSITIONS, status_labels
 from service.web.session import ConsoleOperator, SignedInOperator
 from service.web.views import (
     PAGE_SIZES,
-    STATUS_LABELS,
-    TJM_POSITIONS,
     Pager,
     QueueQuery,
     here,
@@ -68,7 +70,8 @@ class Candidate:
 
 
 async def _taxonomy_labels(session: AsyncSession) -> dict[str, str]:
-    return {item.id: item.label_en for item in await list_taxonomy(session)}
+    """Taxonomy ids to their label in the reader's language (the taxonomy holds both)."""
+    return {item.id: localised(item.label_fr, item.label_en) for item in await list_taxonomy(session)}
 
 
 async def _bands(session: AsyncSession) -> dict[str, RateBand]:
@@ -132,7 +135,7 @@ class ConsolePages(Controller):
             "pager": Pager(query.offset, query.limit, total),
             "missions": await _all_missions(db_session, operator),
             "bands": await _bands(db_session),
-            "statuses": list(STATUS_LABELS.items()),
+            "statuses": list(status_labels().items()),
             "positions": TJM_POSITIONS,
             "page_sizes": PAGE_SIZES,
             "next": here(request),
@@ -210,8 +213,10 @@ class ConsolePages(Controller):
         match_id: PathId,
     ) -> Template:
         detail = await read_match(db_session, operator.actor, match_id)
+        excluded = render_exclusion(detail.match.exclusion_reason)  # the template says "Excluded:"
+        shown = msgspec.structs.replace(detail.match, exclusion_reason=excluded)
         context = {
-            "detail": detail,
+            "detail": msgspec.structs.replace(detail, match=shown),
             "history": await history(db_session, match_id),
             "labels": await _taxonomy_labels(db_session),
             "next": here(request),

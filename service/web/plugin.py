@@ -28,6 +28,7 @@ from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
 
 from service.auth.actor import ANONYMOUS, roles
+from service.i18n import current_locale, format_number
 from service.i18n.jinja import install_i18n
 from service.settings import Settings, get_settings
 from service.web.actions import ConsoleActions
@@ -56,18 +57,23 @@ def csrf_secret(settings: Settings) -> str:
     return hmac.new(settings.secret_key.encode(), b"ctomatch console csrf", hashlib.sha256).hexdigest()
 
 
-def _euros(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f} €".replace(",", " ")
-
-
 def _years(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    return "" if value is None else format_number(value)
+
+
+def _score(value: float | None) -> str:
+    """A match score with one decimal, as the reader writes decimals ("87,5" in French)."""
+    if value is None:
+        return "—"
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if current_locale() == "fr" else text
 
 
 def _register_filters(engine: JinjaTemplateEngine) -> None:
+    """The i18n extension and its filters (`money`, `date`, …), plus the console's own two."""
     environment: Environment = engine.engine
     install_i18n(environment)
-    environment.filters.update({"euros": _euros, "years": _years})
+    environment.filters.update({"years": _years, "score": _score})
     environment.trim_blocks = True
     environment.lstrip_blocks = True
 

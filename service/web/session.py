@@ -1,14 +1,24 @@
-"""Console sign-in state: a server-side session that holds the operator's account id and which key.
+"""Console sign-in state: a server-side session that holds the operator's account id and which credential.
 
-The browser only gets a random session id (HttpOnly, SameSite=Lax, path `/console`); the API key is
-checked once at sign-in and never stored (the session keeps a prefix of its stored hash). Every request
-reloads the account, so revoking or replacing an operator's key, or deactivating the account, ends
-their console session at once. Signing in issues a fresh session id, so an id planted in a browser
-before sign-in is worthless afterwards (no fixation).
+The browser only gets a random session id (HttpOnly, SameSite=Lax, path `/console`). An operator signs
+in with their API key or with their e-mail and password; either is checked once and never stored: the
+session keeps which of the two it was and a fingerprint of that credential's stored hash. Every request
+reloads the account, so:
+
+- deactivating (or erasing) the account ends every console session of it at once, whatever opened it;
+- a session opened with an API key ends when that key is replaced or revoked (the account's other
+  keys do not keep it open);
+- a session opened with the password ends when the password is changed or reset, and survives a key
+  rotation: a new key is issued when the old one leaks, and a leaked key never let anyone into a
+  password session (the reverse holds too: a password change leaves key sessions open).
+
+Signing in issues a fresh session id, so an id planted in a browser before sign-in is worthless
+afterwards (no fixation).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 from urllib.parse import urlsplit
@@ -20,9 +30,10 @@ from litestar.di import NamedDependency
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.memory import MemoryStore
 from litestar.types import Empty, Message, ScopeSession
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Account
+from models import Account, ApiKey
 from models.enums import Role
 from service.auth.actor import Actor
 from service.handler_params import DbSession
@@ -35,12 +46,15 @@ SESSION_STORE = "console_sessions"
 SESSION_MAX_AGE = 8 * 3600  # a working day; renewed while the operator keeps using the console
 
 _ACCOUNT = "account_id"
-_KEY = "key_fingerprint"
+_CREDENTIAL = "credential"
+_FINGERPRINT = "credential_fingerprint"
 _NAME = "name"
 _FLASH = "flash"
 _ROTATE = "_rotate_id"
 
 FlashKind = Literal["success", "error"]
+#: What opened a console session: the operator's API key, or their e-mail and password.
+Credential = Literal["api_key", "password"]
 
 
 class _RotatingSessionBackend(ServerSideSessionBackend):
@@ -100,9 +114,10 @@ class ConsoleOperator:
 
     actor: Actor
     name: str
-    #: Which API key the session was opened with (a prefix of its stored hash): a key replaced or
-    #: revoked since then ends the session, like a deactivated account.
-    key_fingerprint: str = ""
+    #: What the session was opened with, and a fingerprint of that credential's stored hash: a key
+    #: replaced or a password changed since then ends the session, like a deactivated account.
+    credential: Credential = "api_key"
+    fingerprint: str = ""
 
 
 #: What a console page declares (`operator: SignedInOperator`); the console router provides it.
@@ -138,7 +153,8 @@ async def sign_in(request: Request[Any, Any, Any], operator: ConsoleOperator) ->
         {
             _ACCOUNT: operator.actor.account_id,
             _NAME: operator.name,
-            _KEY: operator.key_fingerprint,
+            _CREDENTIAL: operator.credential,
+            _FINGERPRINT: operator.fingerprint,
             _ROTATE: True,
         }
     )
@@ -178,38 +194,73 @@ def session_name(request: Request[Any, Any, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _fingerprint(account: Account) -> str:
-    return account.api_key_hash[:16]
+def key_fingerprint(key_hash: str) -> str:
+    """The fingerprint of an API key: a prefix of its stored hash (already a keyed digest)."""
+    return key_hash[:16]
 
 
-def session_key_fingerprint(request: Request[Any, Any, Any]) -> str | None:
+def password_fingerprint(password_hash: str) -> str:
+    """The fingerprint of a password: an argon2 hash starts with its (shared) parameters, so the
+    whole hash is digested first."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+async def current_fingerprints(session: AsyncSession, account: Account, credential: Credential) -> set[str]:
+    """The fingerprints the account's credentials of that kind have now (none: nothing matches)."""
+    if credential == "password":
+        return {password_fingerprint(account.password_hash)} if account.password_hash else set()
+    hashes = await session.scalars(
+        select(ApiKey.key_hash).where(ApiKey.account_id == account.id, ApiKey.revoked_at.is_(None))
+    )
+    return {key_fingerprint(h) for h in hashes}
+
+
+def session_credential(request: Request[Any, Any, Any]) -> tuple[Credential, str]:
+    """What opened this request's session and its fingerprint ("" for none: matches nothing)."""
     session = request.scope.get("session")
-    value = session.get(_KEY) if isinstance(session, dict) else None
-    return value if isinstance(value, str) else None
+    stored = session if isinstance(session, dict) else {}
+    kind = stored.get(_CREDENTIAL, "api_key")
+    fingerprint = stored.get(_FINGERPRINT)
+    credential: Credential = "password" if kind == "password" else "api_key"
+    return credential, fingerprint if isinstance(fingerprint, str) else ""
 
 
 async def load_operator(
-    session: AsyncSession, account_id: int | None, key_fingerprint: str | None = None
+    session: AsyncSession,
+    account_id: int | None,
+    credential: Credential = "api_key",
+    fingerprint: str | None = None,
 ) -> ConsoleOperator | None:
-    """The operator behind a session, if the account still exists, is active and is an operator,
-    and (when `key_fingerprint` is given) still holds the key the session was opened with."""
+    """The operator behind a session, if the account still exists, is active and is an operator, and
+    still holds the credential the session was opened with (`fingerprint`; None, only right after a
+    password was checked: the account's current password)."""
     if account_id is None:
         return None
     account = await session.get(Account, account_id, populate_existing=True)
-    if account is None or not account.active or account.role is not Role.OPERATOR:
+    if account is None or not account.active or account.erased_at is not None:
         return None
-    if key_fingerprint is not None and key_fingerprint != _fingerprint(account):
+    if account.role is not Role.OPERATOR:
         return None
-    return ConsoleOperator(
-        Actor(account.id, account.role, account.email), account.display_name, _fingerprint(account)
-    )
+    valid = await current_fingerprints(session, account, credential)
+    if fingerprint is None and credential == "password" and valid:
+        fingerprint = next(iter(valid))
+    if fingerprint is None or fingerprint not in valid:
+        return None
+    actor = Actor(account.id, account.role, account.email)
+    return ConsoleOperator(actor, account.display_name, credential, fingerprint)
+
+
+async def operator_of_session(
+    request: Request[Any, Any, Any], db_session: AsyncSession
+) -> ConsoleOperator | None:
+    """The operator this request's session still stands for, if any."""
+    credential, fingerprint = session_credential(request)
+    return await load_operator(db_session, session_account_id(request), credential, fingerprint)
 
 
 async def provide_console_operator(request: Request[Any, Any, Any], db_session: DbSession) -> ConsoleOperator:
     """Dependency of every console page: the signed-in operator, or a redirect to sign in."""
-    operator = await load_operator(
-        db_session, session_account_id(request), session_key_fingerprint(request) or ""
-    )
+    operator = await operator_of_session(request, db_session)
     if operator is None:
         if session_account_id(request) is not None:
             sign_out(request)

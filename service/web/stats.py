@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Match
 from models.enums import MatchStatus
+from service.i18n import _, format_number, ngettext
 
 BUCKET_WIDTH = 10
 BUCKETS = 100 // BUCKET_WIDTH
@@ -89,8 +90,14 @@ class Histogram:
     @property
     def summary(self) -> str:
         """The chart as one sentence, for screen readers (the page also has the data table)."""
-        parts = ", ".join(f"{b.label}: {b.count}" for b in self.bars)
-        return f"Histogram of {self.total} match scores in 10-point buckets. {parts}."
+        parts = ", ".join(_("%(bucket)s: %(count)s", bucket=b.label, count=b.count) for b in self.bars)
+        intro = ngettext(
+            "Histogram of %(total)s match score in 10-point buckets.",
+            "Histogram of %(total)s match scores in 10-point buckets.",
+            self.total,
+            total=format_number(self.total),
+        )
+        return f"{intro} {parts}."
 
 
 def axis_scale(max_count: int) -> tuple[int, int]:

@@ -16,45 +16,28 @@ from litestar.response import Template
 from matching import FACTOR_NAMES
 from models.enums import MatchStatus
 from service.errors import FieldError, InvalidInput
+from service.i18n import _, current_locale, use_locale
 from service.matches.services import QueueFilters
-from service.matches.transitions import Action
+from service.web.labels import TJM_POSITIONS, factor_labels, page_labels
 from service.web.session import take_flash
 
-FACTOR_LABELS = {
-    "competences": "Competences",
-    "cto_missions": "CTO missions",
-    "experience": "Experience",
-    "tjm": "TJM",
-    "availability": "Availability",
-    "remote_location": "Remote / location",
-    "sector_context": "Sector / context",
-    "orientation": "Orientation",
-}
-assert set(FACTOR_LABELS) == set(FACTOR_NAMES), "a factor of the engine has no console label"
+assert set(factor_labels()) == set(FACTOR_NAMES), "a factor of the engine has no console label"
 
-ACTION_LABELS = {
-    Action.SHORTLIST: ("Shortlist", "Shortlisted"),
-    Action.APPROVE: ("Approve", "Approved"),
-    Action.REJECT: ("Reject", "Rejected"),
-    Action.REOPEN: ("Reopen", "Reopened"),
-    Action.PROPOSE: ("Propose", "Proposed"),
-}
-
-STATUS_LABELS = {
-    MatchStatus.PENDING: "Pending",
-    MatchStatus.SHORTLISTED: "Shortlisted",
-    MatchStatus.APPROVED: "Approved",
-    MatchStatus.REJECTED: "Rejected",
-    MatchStatus.PROPOSED: "Proposed",
-    MatchStatus.ACCEPTED: "Accepted",
-    MatchStatus.DECLINED: "Declined by the company",
-    MatchStatus.FREELANCER_INTERESTED: "Freelancer interested",
-    MatchStatus.FREELANCER_DECLINED: "Declined by the freelancer",
-}
-
-TJM_POSITIONS = ("below", "within", "above")
 PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 20
+
+
+class LocalisedTemplate(Template):
+    """A page drawn in the locale it was made in, even when it is sent from outside the request's
+    locale (an error raised by a middleware is answered after the locale middleware has finished)."""
+
+    def __init__(self, *args: Any, locale: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.locale = locale
+
+    def to_asgi_response(self, *args: Any, **kwargs: Any) -> Any:
+        with use_locale(self.locale):
+            return super().to_asgi_response(*args, **kwargs)
 
 
 def render(
@@ -65,18 +48,19 @@ def render(
     signed_in_as: str | None,
     status_code: int = 200,
 ) -> Template:
-    """A page with what the layout needs: who is signed in, the pending flash message, the path."""
-    return Template(
+    """A page with what the layout needs: who is signed in, the pending flash message, the path, and
+    the labels of the product's codes in the reader's language."""
+    return LocalisedTemplate(
+        locale=current_locale(),
         template_name=template,
         context={
             **context,
             "signed_in_as": signed_in_as,
             "flash": take_flash(request),
             "current_path": request.url.path,
+            "current_url": here(request),
             "factor_names": FACTOR_NAMES,
-            "factor_labels": FACTOR_LABELS,
-            "action_labels": {str(k): v[0] for k, v in ACTION_LABELS.items()},
-            "status_labels": {str(k): v for k, v in STATUS_LABELS.items()},
+            **page_labels(),
         },
         status_code=status_code,
     )
@@ -101,8 +85,13 @@ def _int(params: Mapping[str, str], name: str, *, low: int, high: int | None = N
     except ValueError:
         value = low - 1
     if value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise InvalidInput([FieldError(f"query.{name}", f"must be a whole number {bound}, got {raw!r}")])
+        if high is not None:
+            reason = _(
+                "must be a whole number from %(low)s to %(high)s, not “%(raw)s”", low=low, high=high, raw=raw
+            )
+        else:
+            reason = _("must be a whole number of at least %(low)s, not “%(raw)s”", low=low, raw=raw)
+        raise InvalidInput([FieldError(f"query.{name}", reason)])
     return value
 
 
@@ -128,7 +117,7 @@ class QueueQuery:
             try:
                 status = MatchStatus(str(raw_status))
             except ValueError:
-                errors.append(FieldError("query.status", f"unknown status {raw_status!r}"))
+                errors.append(FieldError("query.status", _("unknown status “%(value)s”", value=raw_status)))
         min_score = 0.0
         raw_score = params.get("min_score")
         if not _blank(raw_score):
@@ -137,12 +126,11 @@ class QueueQuery:
             except ValueError:
                 min_score = -1.0
             if not 0 <= min_score <= 100:
-                errors.append(
-                    FieldError("query.min_score", f"must be a number from 0 to 100, got {raw_score!r}")
-                )
+                reason = _("must be a number from 0 to 100, not “%(raw)s”", raw=raw_score)
+                errors.append(FieldError("query.min_score", reason))
         position = params.get("tjm_position")
         if not _blank(position) and position not in TJM_POSITIONS:
-            errors.append(FieldError("query.tjm_position", "must be below, within or above"))
+            errors.append(FieldError("query.tjm_position", _("must be below, within or above")))
         if errors:
             raise InvalidInput(errors)
         limit = _int(params, "limit", low=1, high=200) or DEFAULT_PAGE_SIZE

@@ -109,7 +109,7 @@ async def test_a_token_of_another_session_is_refused(
     forged.put(CSRF_COOKIE, alice.cookie(CSRF_COOKIE))
     refused = await forged.request("POST", path, data=form)
     assert refused.status_code == 403
-    assert "text/html" in refused.headers["content-type"] and "Form expired" in refused.text
+    assert "text/html" in refused.headers["content-type"] and "Formulaire expiré" in refused.text  # French
     with_own_cookie = await bob.request("POST", path, data=form)  # Bob's jar, Alice's token
     assert with_own_cookie.status_code == 403
     assert await _status(web, operator, match_id) == "pending"

@@ -3,23 +3,37 @@ uvicorn on a free port of 127.0.0.1, in a background thread."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from litestar import Litestar
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import select
 
-from tests.conftest import unavailable
+from models import Mission
+from service.app import create_app
+from service.db import Database
+from service.settings import Settings
+from tests.conftest import make_settings, unavailable
+from tests.factories import load_scored_demo
+from tests.work_queue import RecordingWorkQueue
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 START_SECONDS = 20
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+BUDGET_MISSION_REF = "m04-agency-presales-cto"  # demo mission whose budget is below its band's market
 
 
 def require_chromium() -> Path:
@@ -60,3 +74,53 @@ def launched_chromium(chromium: Path) -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+@dataclass(frozen=True)
+class ConsoleSite:
+    """The served app holding the scored demo data: its URL, the demo API keys, a mission to look at."""
+
+    base_url: str
+    keys: dict[str, str]
+    budget_mission_id: int
+
+    def api(self, path: str) -> dict[str, Any]:
+        """What the JSON API says, with the operator's key: the browser's actions must show there."""
+        response = httpx.get(self.base_url + path, headers={"X-API-Key": self.keys["operator"]}, timeout=10)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+async def _prepare_console(settings: Settings) -> tuple[dict[str, str], int]:
+    """The scored demo data, and the id of the mission whose budget is below market."""
+    keys = await load_scored_demo(settings)
+    database = Database(settings)
+    try:
+        async with database.session() as session:
+            budget_mission = await session.scalar(select(Mission.id).where(Mission.ref == BUDGET_MISSION_REF))
+        assert budget_mission is not None
+        return keys, budget_mission
+    finally:
+        await database.dispose()
+
+
+@contextmanager
+def served_console(data_dir: Path) -> Iterator[ConsoleSite]:
+    """The real app on a fresh SQLite database in `data_dir`, with every demo mission scored."""
+    settings = make_settings(f"sqlite+aiosqlite:///{data_dir / 'console.db'}", data_dir)
+    # A thread of its own: Playwright's sync API keeps an event loop running in the main thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        keys, budget_mission_id = pool.submit(asyncio.run, _prepare_console(settings)).result()
+    app = create_app(settings, work_queue=RecordingWorkQueue(settings))
+    with served(app, "console") as url:
+        yield ConsoleSite(url, keys, budget_mission_id)
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    """A full-page screenshot in test-output/screenshots/ (kept by CI as an artefact)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path

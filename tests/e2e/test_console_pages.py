@@ -1,8 +1,12 @@
 """The operator console in-process (httpx through Litestar's test client, SQLite and PostgreSQL):
-who gets in, CSRF, the session cookie, and decisions through the forms with their messages."""
+who gets in, CSRF, the session cookie, and decisions through the forms with their messages.
+
+The client asks for English (`Accept-Language`), so the messages below read as the English catalog
+has them; tests/api/test_console_i18n.py covers the French default."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -10,6 +14,7 @@ import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
+from service.i18n import use_locale
 from service.web.session import CSRF_COOKIE, SESSION_COOKIE, safe_next
 from service.web.stats import axis_scale, histogram
 from tests.factories import Caller, post_mission, register_company, register_freelancer
@@ -66,8 +71,10 @@ async def scored(client: Client, work_queue: RecordingWorkQueue) -> dict[str, An
 
 @pytest.fixture
 def web(client: Client) -> Client:
-    """The test client, seeing redirects as a browser's network log would (303 and Location)."""
+    """The test client, seeing redirects as a browser's network log would (303 and Location), from a
+    browser set to English."""
     client.follow_redirects = False
+    client.headers["Accept-Language"] = "en-GB,en;q=0.8"
     return client
 
 
@@ -88,18 +95,32 @@ async def test_pages_redirect_to_sign_in_without_a_session(web: Client, path: st
     assert SESSION_COOKIE not in response.headers.get("set-cookie", "")  # visitors get no session
 
 
-async def test_only_operators_sign_in(web: Client, operator: Caller) -> None:
+REFUSALS = {
+    "en": [
+        "This is a freelancer key: only operators can use the console.",
+        "This is a company key: only operators can use the console.",
+        "This API key is unknown or has been revoked.",
+        "Enter your operator API key.",
+    ],
+    "fr": [
+        "Cette clé est celle d'un freelance\u00a0: seuls les opérateurs peuvent utiliser la console.",
+        "Cette clé est celle d'une entreprise\u00a0: seuls les opérateurs peuvent utiliser la console.",
+        "Cette clé d'API est inconnue ou a été révoquée.",
+        "Saisissez votre clé d'API d'opérateur.",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+async def test_only_operators_sign_in(web: Client, operator: Caller, language: str) -> None:
+    web.headers["Accept-Language"] = language
     freelancer = await register_freelancer(web)
     company = await register_company(web)
-    for key, status, message in [
-        (freelancer.api_key, 403, "This is a freelancer key: only operators can use the console."),
-        (company.api_key, 403, "This is a company key: only operators can use the console."),
-        ("not-a-key", 401, "This API key is unknown or has been revoked."),
-        ("   ", 400, "Enter your operator API key."),
-    ]:
+    keys = [(freelancer.api_key, 403), (company.api_key, 403), ("not-a-key", 401), ("   ", 400)]
+    for (key, status), message in zip(keys, REFUSALS[language], strict=True):
         response = await _sign_in(web, key)
         assert response.status_code == status, key
-        assert message in response.text
+        assert message in html.unescape(response.text)
         assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
         assert (await web.get("/console/queue")).status_code == 303
 
@@ -267,4 +288,6 @@ def test_histogram_geometry() -> None:
     tallest = max(chart.bars, key=lambda b: b.height)
     assert tallest.label == "40–50" and tallest.y == chart.ticks[-1].y
     assert [t.value for t in chart.ticks] == [0, 5, 10, 15, 20]
-    assert "40–50: 20" in chart.summary
+    assert "40–50\u00a0: 20" in chart.summary and "36 scores de matchs" in chart.summary  # French by default
+    with use_locale("en"):
+        assert "40–50: 20" in histogram([0, 0, 0, 5, 20, 10, 0, 0, 0, 1]).summary
