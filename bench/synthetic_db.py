@@ -247,14 +247,12 @@ async def _write(
 
 
 def _account(account_id: int, email: str, role: str, stamp: dict[str, datetime]) -> dict[str, Any]:
-    # The key hash only has to be unique: nobody signs in as a benchmark account.
+    # No API key: nobody signs in as a benchmark account.
     return {
         "id": account_id,
         "email": email,
         "role": role,
         "display_name": email.split("@")[0],
-        "api_key_hash": uuid.uuid4().hex + uuid.uuid4().hex,
-        "api_key_prefix": "bench",
         "active": True,
         **stamp,
     }

@@ -1,6 +1,7 @@
 """The ctomatch data model: every ORM table, re-exported so Alembic sees one metadata."""
 
 from models.account import Account, AccountToken, SignInFailure
+from models.api_key import ApiKey
 from models.base import Base
 from models.company import Company
 from models.freelancer import FreelancerProfile, ProfileCompetence, ProfileCtoMission
@@ -15,6 +16,7 @@ from models.taxonomy import TaxonomyItem
 __all__ = [
     "Account",
     "AccountToken",
+    "ApiKey",
     "Base",
     "Company",
     "FreelancerProfile",

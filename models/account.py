@@ -1,12 +1,14 @@
-"""Accounts: who uses the product, with which role; keys, passwords and tokens are kept only as hashes."""
+"""Accounts: who uses the product, with which role; keys (models/api_key.py), passwords and tokens are
+kept only as hashes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, Index, String, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
+from models.api_key import ApiKey
 from models.base import Base, DateTimeUTC, TimestampMixin, str_enum, utcnow
 from models.enums import Role, TokenPurpose
 
@@ -21,11 +23,16 @@ class Account(TimestampMixin, Base):
         nullable=False,
     )
     display_name: Mapped[str] = mapped_column(String(200), nullable=False)
-    #: NULL for an account made on the web, until its owner creates a key.
-    api_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
-    api_key_prefix: Mapped[str | None] = mapped_column(String(12), nullable=True)
-    #: When the current key replaced an earlier one (NULL: still the key issued at creation).
-    api_key_rotated_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
+    #: Read-only: the hash of the account's newest active key (keys live in `api_keys`), NULL without
+    #: one. The console binds a key-opened session to it, so revoking or replacing the key ends it.
+    api_key_hash: Mapped[str | None] = column_property(
+        select(ApiKey.key_hash)
+        .where(ApiKey.account_id == id, ApiKey.revoked_at.is_(None))
+        .order_by(ApiKey.id.desc())
+        .limit(1)
+        .correlate_except(ApiKey)
+        .scalar_subquery()
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     #: argon2 hash (service/accounts/passwords.py); NULL: the account signs in with an API key only.
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)

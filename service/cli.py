@@ -34,7 +34,7 @@ async def _migrate(settings: Settings, revision: str, down: bool = False) -> Non
         await database.dispose()
 
 
-async def _load(settings: Settings, demo: bool) -> dict[str, str]:
+async def _load(settings: Settings, demo: bool) -> tuple[dict[str, str], dict[str, str]]:
     from service.fixtures_loader import load_demo_data, load_reference_data
 
     database = Database(settings)
@@ -43,10 +43,10 @@ async def _load(settings: Settings, demo: bool) -> dict[str, str]:
             report = await load_reference_data(session)
             print(f"reference data: created {report.created or 'nothing (already loaded)'}")
             if not demo:
-                return {}
+                return {}, {}
             demo_report = await load_demo_data(session, settings.secret_key)
             print(f"demo data: created {demo_report.created or 'nothing (already loaded)'}")
-            return demo_report.demo_keys
+            return demo_report.demo_keys, demo_report.demo_sign_ins
     finally:
         await database.dispose()
 
@@ -150,7 +150,7 @@ def _serve(settings: Settings) -> None:
     )
 
 
-def _banner(settings: Settings, keys: dict[str, str]) -> str:
+def _banner(settings: Settings, keys: dict[str, str], sign_ins: dict[str, str] | None = None) -> str:
     base = f"http://{settings.api_host}:{settings.api_port}"
     lines = [
         "",
@@ -164,6 +164,12 @@ def _banner(settings: Settings, keys: dict[str, str]) -> str:
         lines.append("demo API keys (send as the X-API-Key header):")
         lines += [f"  {role:<10} {key}" for role, key in sorted(keys.items())]
         lines.append(f'try: curl -H "X-API-Key: {keys.get("operator", "")}" {base}/api/v1/missions/1/matches')
+    if sign_ins:
+        from service.fixtures_loader import DEMO_PASSWORD
+
+        lines.append(f"web app          {base}/   (sign in at {base}/sign-in; operators at {base}/console)")
+        lines.append(f"demo sign-ins (password for all: {DEMO_PASSWORD}):")
+        lines += [f"  {role:<10} {email}" for role, email in sorted(sign_ins.items())]
     return "\n".join(lines) + "\n"
 
 
@@ -180,13 +186,13 @@ def _demo(settings: Settings) -> None:
     from service.process_group import ChildProcessGroup, stop_on_signals
 
     asyncio.run(_migrate(settings, "head"))
-    keys = asyncio.run(_load(settings, demo=True))
+    keys, sign_ins = asyncio.run(_load(settings, demo=True))
     job_id = asyncio.run(_queue_full_rescore(settings))
     _clear_metrics_files(settings)
     with stop_on_signals(signal.SIGTERM, signal.SIGINT):
         worker = ChildProcessGroup(worker_command(settings))
         try:
-            print(_banner(settings, keys), flush=True)
+            print(_banner(settings, keys, sign_ins), flush=True)
             print(
                 f"scoring job {job_id} queued; a celery worker (pid {worker.pid}) is computing the matches",
                 flush=True,
@@ -203,7 +209,9 @@ def _score_files(args: argparse.Namespace) -> int:
         print("error: --top-k must be at least 1 and --min-score within 0-100", file=sys.stderr)
         return 2
     try:
-        result = score_files(args.profiles, args.missions, top_k=args.top_k, min_score=args.min_score)
+        result = score_files(
+            args.profiles, args.missions, top_k=args.top_k, min_score=args.min_score, lang=args.lang
+        )
     except BatchInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -251,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--format", choices=["json", "csv"], default="json")
     score.add_argument("--top-k", type=int, default=10)
     score.add_argument("--min-score", type=float, default=0.0)
+    score.add_argument(
+        "--lang", choices=["fr", "en"], default="fr", help="language of the reasons and warnings (default fr)"
+    )
     sub.add_parser(
         "demo", help="migrate, load the demo data, start a worker, queue a full rescore, serve the API"
     )

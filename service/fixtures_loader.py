@@ -16,7 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Company, Mission, RateBand, TaxonomyItem
+from models.base import utcnow
 from models.enums import Role, TaxonomyKind
+from service.accounts.passwords import hash_password
 from service.accounts.services import create_account
 from service.auth.actor import Actor
 from service.companies.schemas import CompanyCreate
@@ -30,10 +32,16 @@ from service.missions.services import close_mission, create_mission
 FIXTURES_DIR: Traversable = FIXTURES
 
 
+#: The password of the demo sign-ins: documented and printed by `ctomatch demo`, not a secret.
+DEMO_PASSWORD = "demo-ctomatch-2026"  # noqa: S105
+
+
 @dataclass
 class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     demo_keys: dict[str, str] = field(default_factory=dict)
+    #: Role -> e-mail of the demo accounts that sign in with DEMO_PASSWORD (one per role).
+    demo_sign_ins: dict[str, str] = field(default_factory=dict)
 
     def count(self, kind: str) -> None:
         self.created[kind] = self.created.get(kind, 0) + 1
@@ -98,7 +106,26 @@ async def load_demo_data(
             report.count("freelancers")
         report.demo_keys.setdefault("freelancer", row["api_key"])
     await _load_missions(session, read_json("missions.json", demo), report)
+    for role, email in (
+        ("operator", read_json("operators.json", demo)[0]["email"]),
+        ("company", read_json("companies.json", demo)[0]["email"]),
+        ("freelancer", read_json("freelancers.json", demo)[0]["email"]),
+    ):
+        await _give_demo_password(session, email)
+        report.demo_sign_ins[role] = email.lower()
+    await session.commit()
     return report
+
+
+async def _give_demo_password(session: AsyncSession, email: str) -> None:
+    """The demo account signs in with DEMO_PASSWORD and counts as verified (set once: idempotent)."""
+    account = await session.scalar(select(Account).where(Account.email == email.lower()))
+    if account is None:
+        raise ValueError(f"demo sign-in: no account {email}")
+    if account.password_hash is None:
+        account.password_hash = hash_password(DEMO_PASSWORD)
+    if account.email_verified_at is None:
+        account.email_verified_at = utcnow()
 
 
 async def _load_missions(session: AsyncSession, rows: list[dict[str, Any]], report: LoadReport) -> None:

@@ -26,7 +26,6 @@ from sqlalchemy import insert, select
 from models import Account, FreelancerProfile, Mission, ProfileCompetence, ProfileCtoMission
 from models.enums import Orientation, RemotePreference, Role
 from service import migrations
-from service.auth.keys import hash_api_key
 from service.db import Database
 from service.fixtures_loader import load_demo_data, load_reference_data
 from service.settings import Settings
@@ -183,8 +182,6 @@ async def seed_pool(database: Database, n_profiles: int, n_missions: int) -> Non
                         "email": f"pool{i}@example.test",
                         "role": Role.FREELANCER,
                         "display_name": f"Pool {i}",
-                        "api_key_hash": hash_api_key(f"pool-key-{i}", TEST_SECRET),
-                        "api_key_prefix": "pool",
                     }
                     for i in range(n_profiles)
                 ],

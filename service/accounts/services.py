@@ -20,8 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Account, RegistrationIdempotencyKey
 from models.base import utcnow
 from models.enums import Role
-from service.auth.keys import display_prefix, generate_api_key, hash_api_key, keyed_hash
+from service.accounts.api_keys import REGISTRATION_LABEL, add_key, replace_keys
+from service.auth.keys import keyed_hash
 from service.errors import Conflict, FieldError, InvalidInput, NotFound
+from service.i18n import _
+from service.validation_texts import Code
 
 logger = logging.getLogger("ctomatch.accounts")
 
@@ -35,30 +38,30 @@ _IDEMPOTENCY_FIELD = f"header.{IDEMPOTENCY_HEADER}"
 
 
 def _email_conflict(email: str) -> Conflict:
-    return Conflict(f"an account with e-mail '{email}' already exists", extra={"field": "body.email"})
+    return Conflict(
+        _("an account with e-mail '%(email)s' already exists", email=email), extra={"field": "body.email"}
+    )
 
 
-async def _email_taken(session: AsyncSession, email: str) -> bool:
+async def email_taken(session: AsyncSession, email: str) -> bool:
     taken = await session.scalar(select(Account.id).where(func.lower(Account.email) == email.lower()))
     return taken is not None
 
 
 async def ensure_email_free(session: AsyncSession, email: str) -> None:
-    if await _email_taken(session, email):
+    if await email_taken(session, email):
         raise _email_conflict(email)
 
 
-def _new_account(
-    *, email: str, role: Role, display_name: str, secret_key: str, api_key: str | None
+async def _new_account(
+    session: AsyncSession, *, email: str, role: Role, display_name: str, secret_key: str, api_key: str | None
 ) -> tuple[Account, str]:
-    key = api_key or generate_api_key(role)
-    account = Account(
-        email=email.lower(),
-        role=role,
-        display_name=display_name,
-        api_key_hash=hash_api_key(key, secret_key),
-        api_key_prefix=display_prefix(key),
-    )
+    """Adds and flushes an account with its first API key (in `api_keys`); the key in clear, once."""
+    account = Account(email=email.lower(), role=role, display_name=display_name)
+    session.add(account)
+    await session.flush()
+    _, key = add_key(session, account, REGISTRATION_LABEL, secret_key, key=api_key)
+    await session.flush()
     return account, key
 
 
@@ -73,12 +76,9 @@ async def create_account(
 ) -> tuple[Account, str]:
     """Adds (does not commit) an account; returns it with its API key in clear, to show once."""
     await ensure_email_free(session, email)
-    account, key = _new_account(
-        email=email, role=role, display_name=display_name, secret_key=secret_key, api_key=api_key
+    return await _new_account(
+        session, email=email, role=role, display_name=display_name, secret_key=secret_key, api_key=api_key
     )
-    session.add(account)
-    await session.flush()
-    return account, key
 
 
 @dataclass(frozen=True)
@@ -98,9 +98,16 @@ class _Claim:
     request_hash: str
 
 
+def idempotency_key_errors(idempotency_key: str | None) -> list[FieldError]:
+    """What is wrong with an Idempotency-Key header's form (none sent: nothing), to report with the body's."""
+    if idempotency_key is None or _IDEMPOTENCY_KEY.fullmatch(idempotency_key):
+        return []
+    return [FieldError(_IDEMPOTENCY_FIELD, _("must be 8 to 255 visible ASCII characters"), Code.PATTERN)]
+
+
 def _claim(idempotency_key: str, role: Role, request: msgspec.Struct, secret_key: str) -> _Claim:
-    if not _IDEMPOTENCY_KEY.fullmatch(idempotency_key):
-        raise InvalidInput([FieldError(_IDEMPOTENCY_FIELD, "must be 8 to 255 visible ASCII characters")])
+    if errors := idempotency_key_errors(idempotency_key):
+        raise InvalidInput(errors)
     # The decoded body, re-encoded in its schema's field order: the same request however it is spelt.
     body = msgspec.json.encode(request, order="deterministic")
     return _Claim(
@@ -115,9 +122,8 @@ async def _replay(session: AsyncSession, claim: _Claim, secret_key: str) -> Regi
     if record is None or record.created_at < utcnow() - IDEMPOTENCY_WINDOW:
         return None
     if record.request_hash != claim.request_hash:
-        raise InvalidInput(
-            [FieldError(_IDEMPOTENCY_FIELD, "this key was already used for another request; send a new key")]
-        )
+        reason = _("this key was already used for another request; send a new key")
+        raise InvalidInput([FieldError(_IDEMPOTENCY_FIELD, reason, Code.REUSED)])
     account = await session.get(Account, record.account_id)
     if account is None:  # pragma: no cover - the record is deleted with its account
         return None
@@ -157,12 +163,15 @@ async def register_account(
         )
     refused: IntegrityError | None = None
     try:
-        if not await _email_taken(session, email):
-            account, key = _new_account(
-                email=email, role=role, display_name=display_name, secret_key=secret_key, api_key=api_key
+        if not await email_taken(session, email):
+            account, key = await _new_account(
+                session,
+                email=email,
+                role=role,
+                display_name=display_name,
+                secret_key=secret_key,
+                api_key=api_key,
             )
-            session.add(account)
-            await session.flush()
             attach(account)
             if claim is not None:
                 session.add(
@@ -178,7 +187,7 @@ async def register_account(
     # Someone holds this e-mail, or this key: a concurrent twin of this very request may have won.
     if claim is not None and (replayed := await _replay(session, claim, secret_key)) is not None:
         return replayed
-    if refused is not None and not await _email_taken(session, email):
+    if refused is not None and not await email_taken(session, email):
         raise refused
     raise _email_conflict(email)
 
@@ -186,26 +195,20 @@ async def register_account(
 async def get_account(session: AsyncSession, account_id: int) -> Account:
     account = await session.get(Account, account_id)
     if account is None:
-        raise NotFound(f"no account {account_id}")
+        raise NotFound(_("no account %(id)s", id=account_id))
     return account
 
 
 async def get_account_by_email(session: AsyncSession, email: str) -> Account:
     account = await session.scalar(select(Account).where(func.lower(Account.email) == email.lower()))
     if account is None:
-        raise NotFound(f"no account with e-mail '{email}'")
+        raise NotFound(_("no account with e-mail '%(email)s'", email=email))
     return account
 
 
 async def replace_api_key(session: AsyncSession, account: Account, secret_key: str, *, by: str) -> str:
-    """Issues and commits a new key for `account`; the old one is refused from that commit on.
-
-    Returns the new key in clear, to show once. Who asked is logged (never the key).
+    """Revokes the account's active keys and issues and commits a new one: the old ones are refused
+    from that commit on. Returns the new key in clear, to show once. Who asked is logged (never the key).
     """
-    key = generate_api_key(account.role)
-    account.api_key_hash = hash_api_key(key, secret_key)
-    account.api_key_prefix = display_prefix(key)
-    account.api_key_rotated_at = utcnow()
-    await session.commit()
-    logger.info("API key of account %s (%s) replaced by %s", account.id, account.role, by)
+    _, key = await replace_keys(session, account, secret_key, by=by)
     return key

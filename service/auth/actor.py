@@ -8,14 +8,16 @@ services, which receive the `Actor`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Final
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Account, Company, FreelancerProfile
+from models import Account, ApiKey, Company, FreelancerProfile
+from models.base import utcnow
 from models.enums import Role
 from service.auth.keys import hash_api_key
 from service.errors import Forbidden, Unauthenticated
@@ -24,6 +26,8 @@ API_KEY_HEADER = "X-API-Key"
 ANONYMOUS = "anonymous"
 #: The OpenAPI schema and docs pages are generated routes; they are public.
 DOCS_PATH = "/docs"
+#: A key's `last_used_at` is written at most this often.
+LAST_USED_PRECISION: Final = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -46,11 +50,19 @@ def roles(*allowed: Role | str) -> dict[str, Any]:
     return {"roles": frozenset(str(r) for r in allowed)}
 
 
-async def resolve_actor(session: AsyncSession, api_key: str, secret_key: str) -> Actor | None:
-    account = await session.scalar(
-        select(Account).where(Account.api_key_hash == hash_api_key(api_key, secret_key))
-    )
-    if account is None or not account.active:
+async def resolve_key(session: AsyncSession, api_key: str, secret_key: str) -> tuple[Actor, ApiKey] | None:
+    """The caller of an active key of an active account, with that key's row; None otherwise."""
+    found = (
+        await session.execute(
+            select(ApiKey, Account)
+            .join(Account, ApiKey.account_id == Account.id)
+            .where(ApiKey.key_hash == hash_api_key(api_key, secret_key), ApiKey.revoked_at.is_(None))
+        )
+    ).first()
+    if found is None:
+        return None
+    key, account = found[0], found[1]
+    if not account.active or account.erased_at is not None:
         return None
     freelancer_id = company_id = None
     if account.role is Role.FREELANCER:
@@ -59,7 +71,32 @@ async def resolve_actor(session: AsyncSession, api_key: str, secret_key: str) ->
         )
     elif account.role is Role.COMPANY:
         company_id = await session.scalar(select(Company.id).where(Company.account_id == account.id))
-    return Actor(account.id, account.role, account.email, freelancer_id, company_id)
+    return Actor(account.id, account.role, account.email, freelancer_id, company_id), key
+
+
+async def resolve_actor(session: AsyncSession, api_key: str, secret_key: str) -> Actor | None:
+    resolved = await resolve_key(session, api_key, secret_key)
+    return None if resolved is None else resolved[0]
+
+
+async def touch_key(session: AsyncSession, key: ApiKey, *, now: datetime | None = None) -> bool:
+    """Records a use of the key at most once a minute (a guarded update: concurrent calls write once).
+
+    Returns whether it wrote (the caller commits).
+    """
+    moment = now or utcnow()
+    if key.last_used_at is not None and moment - key.last_used_at < LAST_USED_PRECISION:
+        return False
+    result = await session.execute(
+        update(ApiKey)
+        .where(
+            ApiKey.id == key.id,
+            or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < moment - LAST_USED_PRECISION),
+        )
+        .values(last_used_at=moment)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def allowed_roles(handler: BaseRouteHandler, path: str) -> frozenset[str]:
@@ -91,7 +128,11 @@ async def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
     if api_key:
         database = connection.app.state.database
         async with database.session() as session:
-            actor = await resolve_actor(session, api_key, database.settings.secret_key)
+            resolved = await resolve_key(session, api_key, database.settings.secret_key)
+            if resolved is not None:
+                actor = resolved[0]
+                if await touch_key(session, resolved[1]):
+                    await session.commit()
         if actor is None:
             raise Unauthenticated(f"the API key in the {API_KEY_HEADER} header is unknown or revoked")
     connection.scope["user"] = actor

@@ -81,6 +81,8 @@ async def add_notifications(
     elif to in (MatchStatus.ACCEPTED, MatchStatus.DECLINED):
         verb = "accepted" if to is MatchStatus.ACCEPTED else "declined"
         follow_up = " They will contact you." if to is MatchStatus.ACCEPTED else ""
+        if to is MatchStatus.DECLINED and decision.reason.strip():  # the company wrote it for them
+            follow_up = f" Their reason: “{decision.reason.strip()}”"
         messages.append(
             (
                 freelancer_account,

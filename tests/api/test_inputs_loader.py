@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -184,8 +183,6 @@ def _account(role: Role) -> Account:
         email=unique_email(role.value),
         role=role,
         display_name="Random",
-        api_key_hash=uuid.uuid4().hex + uuid.uuid4().hex,
-        api_key_prefix="test",
     )
 
 

@@ -43,11 +43,12 @@ def test_create_operator_prints_a_key_once_and_stores_its_hash(migrated: Path) -
     assert key.startswith("cto_")
     with sqlite3.connect(migrated / "ctomatch.db") as connection:
         stored = connection.execute(
-            "SELECT api_key_hash, role FROM accounts WHERE email = 'ops@ctomatch.test'"
+            "SELECT key_hash, role FROM api_keys JOIN accounts ON accounts.id = api_keys.account_id "
+            "WHERE email = 'ops@ctomatch.test'"
         ).fetchone()
     assert stored[1] == "operator" and key not in stored[0]
     duplicate = run_cli(migrated, "create-operator", "--email", "ops@ctomatch.test")
-    assert duplicate.returncode == 1 and "already exists" in duplicate.stderr
+    assert duplicate.returncode == 1 and "existe déjà" in duplicate.stderr  # French, the default locale
 
 
 def test_downgrade_removes_the_schema(tmp_path: Path) -> None:

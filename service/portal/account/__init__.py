@@ -4,4 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-HANDLERS: list[Any] = []
+from service.portal.account.api_keys import ApiKeysController
+from service.portal.account.links import LinksController
+from service.portal.account.mailbox import MailboxController
+from service.portal.account.my_account import MyAccountController
+from service.portal.account.notifications import NotificationsController
+from service.portal.account.sign_up import SignUpController
+
+HANDLERS: list[Any] = [
+    SignUpController,
+    LinksController,
+    MyAccountController,
+    ApiKeysController,
+    NotificationsController,
+    MailboxController,
+]
