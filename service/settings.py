@@ -113,6 +113,8 @@ class Settings:
     sign_in_max_failures: int = 5
     sign_in_max_failures_per_client: int = 20
     sign_in_window_seconds: float = 900.0
+    #: A freelancer is reminded to confirm their availability this many days after the last confirmation.
+    availability_reminder_days: int = 30
 
     @property
     def site_url(self) -> str:
@@ -165,6 +167,7 @@ class Settings:
             sign_in_max_failures=_env_int("SIGN_IN_MAX_FAILURES", 5),
             sign_in_max_failures_per_client=_env_int("SIGN_IN_MAX_FAILURES_PER_CLIENT", 20),
             sign_in_window_seconds=_env_float("SIGN_IN_WINDOW_SECONDS", 900.0),
+            availability_reminder_days=_env_int("AVAILABILITY_REMINDER_DAYS", 30),
         )
         settings.validate()
         return settings
@@ -197,6 +200,8 @@ class Settings:
             raise SettingsError("SIGN_IN_MAX_FAILURES and SIGN_IN_MAX_FAILURES_PER_CLIENT must be at least 1")
         if self.sign_in_window_seconds <= 0:
             raise SettingsError("SIGN_IN_WINDOW_SECONDS must be more than 0")
+        if self.availability_reminder_days < 1:
+            raise SettingsError("AVAILABILITY_REMINDER_DAYS must be at least 1")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):
             raise SettingsError(f"PUBLIC_URL must start with http:// or https://, got {self.public_url!r}")
         self._validate_job_watchdog()

@@ -24,7 +24,12 @@ import click
 from celery import Celery
 from celery.signals import setup_logging
 
-from service.background.task_names import TASK_DELIVER_NOTIFICATIONS, TASK_RESCORE_STALE, TASK_WATCH_JOBS
+from service.background.task_names import (
+    TASK_DELIVER_NOTIFICATIONS,
+    TASK_REMIND_AVAILABILITY,
+    TASK_RESCORE_STALE,
+    TASK_WATCH_JOBS,
+)
 from service.logging_config import configure_logging
 from service.settings import Settings, get_settings
 
@@ -91,6 +96,8 @@ def create_celery(settings: Settings, *, worker: bool = False) -> Celery:
             },
             # Re-sends what a dead worker or a lost message left (service.scoring.watchdog).
             "watch-jobs": {"task": TASK_WATCH_JOBS, "schedule": settings.job_watchdog_seconds},
+            # Hourly: each freelancer unconfirmed for AVAILABILITY_REMINDER_DAYS gets one reminder.
+            "remind-availability": {"task": TASK_REMIND_AVAILABILITY, "schedule": 3600.0},
         },
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
     )

@@ -14,6 +14,7 @@ from celery import Task, group, shared_task
 
 from service.background.task_names import (
     TASK_DELIVER_NOTIFICATIONS,
+    TASK_REMIND_AVAILABILITY,
     TASK_RESCORE_ALL,
     TASK_RESCORE_STALE,
     TASK_SCORE_CHUNK,
@@ -22,6 +23,7 @@ from service.background.task_names import (
     TASK_SCORE_PROFILE,
     TASK_WATCH_JOBS,
 )
+from service.freelancers.availability import send_availability_reminders
 from service.notifications.delivery import deliver_pending
 from service.scoring import jobs, services, sweep, watchdog
 from workers.runtime import run_with_session
@@ -146,3 +148,13 @@ def deliver_notifications() -> dict[str, int]:
     """Deliver the outbox; also run periodically, so a lost trigger only delays a notification."""
     report = run_with_session(lambda s, cfg: deliver_pending(s, cfg))
     return {"delivered": report.delivered, "failed": report.failed}
+
+
+@shared_task(name=TASK_REMIND_AVAILABILITY, **RETRY)
+def remind_availability() -> dict[str, int]:
+    """Periodic: one reminder to each freelancer whose availability went unconfirmed too long."""
+    written = run_with_session(lambda s, cfg: send_availability_reminders(s, cfg))
+    if written:
+        deliver_notifications.delay()
+        logger.info("availability reminders: %s written", written)
+    return {"reminders": written}

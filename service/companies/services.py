@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Company, Mission
@@ -13,7 +14,8 @@ from service.accounts.services import register_account
 from service.auth.actor import Actor
 from service.background.queue import WorkQueue
 from service.companies.schemas import CompanyCreate, CompanyPrivate, CompanyPublic, CompanyUpdate
-from service.errors import Forbidden, NotFound
+from service.errors import Conflict, Forbidden, NotFound
+from service.i18n import _
 from service.pagination import PageParams
 from service.querying import apply_sort, fetch_page
 from service.revisions import lock_for_write
@@ -66,10 +68,36 @@ async def register_company(
     return company, registration.api_key
 
 
+async def create_company_for_account(session: AsyncSession, actor: Actor, data: CompanyCreate) -> Company:
+    """The company of an account that signed up on the web (it has no company yet): the body the API
+    registers with, its e-mail being the account's. One company per account: a second one is 409."""
+    if actor.role is not Role.COMPANY:
+        raise Forbidden(_("only a company account can create a company"))
+    exists_already = select(Company.id).where(Company.account_id == actor.account_id)
+    if await session.scalar(exists_already) is not None:
+        raise Conflict(_("this account already has a company: edit it instead"))
+    account = await session.get(Account, actor.account_id)
+    if account is None:
+        raise NotFound(_("no account %(id)s", id=actor.account_id))
+    company = Company(
+        **body_values(data, handled={"email", "sector"}),
+        account_id=account.id,
+        account=account,
+        sector=data.sector or "",
+    )
+    session.add(company)
+    try:
+        await session.commit()
+    except IntegrityError as exc:  # the same account, created twice at once: one wins
+        await session.rollback()
+        raise Conflict(_("this account already has a company: edit it instead")) from exc
+    return company
+
+
 async def get_company(session: AsyncSession, company_id: int) -> Company:
     company = await session.get(Company, company_id)
     if company is None:
-        raise NotFound(f"no company {company_id}")
+        raise NotFound(_("no company %(id)s", id=company_id))
     return company
 
 
@@ -79,7 +107,7 @@ def owns_company(actor: Actor, company: Company) -> bool:
 
 def ensure_owner_or_operator(actor: Actor, company: Company) -> None:
     if not owns_company(actor, company):
-        raise Forbidden("only the company itself or an operator may do this")
+        raise Forbidden(_("only the company itself or an operator may do this"))
 
 
 async def read_company_for(

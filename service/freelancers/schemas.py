@@ -92,6 +92,31 @@ class FreelancerCreate(msgspec.Struct, forbid_unknown_fields=True):
     linkedin_url: Url | None = None
 
 
+class ProfileCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The profile of an account that already exists (signed up on the web): `FreelancerCreate` without
+    the e-mail, which is the account's."""
+
+    full_name: Name
+    headline: ShortText
+    years_experience: Years
+    tjm: Tjm
+    available_from: date
+    remote_preference: RemotePreference
+    summary: LongText = ""
+    days_per_week: DaysPerWeek = 5
+    location: City = ""
+    orientation: Orientation = Orientation.BOTH
+    competences: Competences = msgspec.field(default_factory=list)
+    cto_missions: IdList = msgspec.field(default_factory=list)
+    sectors: Tags = msgspec.field(default_factory=list)
+    certifications: Certifications = msgspec.field(default_factory=list)
+    stack: Tags = msgspec.field(default_factory=list)
+    past_roles: PastRoles = msgspec.field(default_factory=list)
+    references: References = msgspec.field(default_factory=list)
+    phone: Phone | None = None
+    linkedin_url: Url | None = None
+
+
 class FreelancerUpdate(msgspec.Struct, forbid_unknown_fields=True):
     """PATCH: only the fields sent change; lists are replaced whole."""
 
@@ -159,6 +184,10 @@ class FreelancerPrivate(FreelancerPublic, kw_only=True, tag="private"):
     phone: str | None
     linkedin_url: str | None
     contact_visible: bool = True
+    #: When the freelancer last confirmed their availability; `availability_confirmed` is false once
+    #: that is older than the reminder period (or never happened): operators see it as unconfirmed.
+    availability_confirmed_at: datetime | None = None
+    availability_confirmed: bool = False
 
 
 class FreelancerRegistered(msgspec.Struct):

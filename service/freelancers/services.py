@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import msgspec
 from sqlalchemy import ColumnElement, Integer, Row, Select, exists, literal, select, union_all
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -20,12 +21,14 @@ from models import (
     ProfileCtoMission,
     RateBand,
 )
+from models.base import utcnow
 from models.enums import COMPETENCE_KINDS, MatchStatus, RemotePreference, Role, TaxonomyKind
-from service.accounts.services import register_account
+from service.accounts.services import idempotency_key_errors, register_account
 from service.auth.actor import Actor
 from service.background.queue import WorkQueue
 from service.engine_inputs.rows import grid_from_rows
-from service.errors import FieldError, Forbidden, InvalidInput, NotFound
+from service.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from service.freelancers.availability import is_confirmed
 from service.freelancers.schemas import (
     Certification,
     CompetenceLevel,
@@ -34,14 +37,18 @@ from service.freelancers.schemas import (
     FreelancerPublic,
     FreelancerUpdate,
     PastRole,
+    ProfileCreate,
     PublicReference,
 )
+from service.i18n import _
 from service.market.services import band_for_years
 from service.pagination import PageParams
 from service.querying import apply_sort, check_range, count_of, page_total
-from service.reference.services import check_taxonomy_ids, list_rate_bands
+from service.reference.services import check_taxonomy_ids, list_rate_bands, unknown_band
 from service.revisions import lock_for_write
 from service.shapes import apply_patch, body_values, columns_for, only_fields, read_shape
+from service.validation_hooks import checks_references
+from service.validation_texts import Code
 
 #: A company sees a freelancer's contact data once it has accepted a proposal of that freelancer
 #: for one of its missions (README, "Access rules").
@@ -80,12 +87,32 @@ async def _validate_profile_fields(
     certifications: Sequence[Certification] | None,
     past_roles: Sequence[PastRole] | None,
 ) -> None:
+    errors = await profile_field_errors(
+        session,
+        competences=competences,
+        cto_missions=cto_missions,
+        certifications=certifications,
+        past_roles=past_roles,
+    )
+    if errors:
+        raise InvalidInput(errors)
+
+
+async def profile_field_errors(
+    session: AsyncSession,
+    *,
+    competences: Sequence[CompetenceLevel] | None = None,
+    cto_missions: Sequence[str] | None = None,
+    certifications: Sequence[Certification] | None = None,
+    past_roles: Sequence[PastRole] | None = None,
+) -> list[FieldError]:
+    """Every rule the taxonomy and the dates set on a profile's lists, at once (None: not checked)."""
     errors: list[FieldError] = []
     if competences is not None:
-        errors += await check_taxonomy_ids(
+        found = await check_taxonomy_ids(
             session, [c.id for c in competences], COMPETENCE_KINDS, "body.competences"
         )
-        errors = [FieldError(e.field.replace("]", "].id", 1), e.reason) for e in errors]
+        errors += [replace(e, field=e.field.replace("]", "].id", 1)) for e in found]
     if cto_missions is not None:
         errors += await check_taxonomy_ids(
             session, cto_missions, {TaxonomyKind.CTO_MISSION}, "body.cto_missions"
@@ -98,17 +125,26 @@ async def _validate_profile_fields(
                 {TaxonomyKind.CERTIFICATION},
                 f"body.certifications[{index}].category",
             )
-            errors += [FieldError(f"body.certifications[{index}].category", e.reason) for e in found]
+            errors += [replace(e, field=f"body.certifications[{index}].category") for e in found]
     for index, role in enumerate(past_roles or ()):
         if role.end_year is not None and role.end_year < role.start_year:
-            errors.append(
-                FieldError(
-                    f"body.past_roles[{index}].end_year",
-                    f"end_year {role.end_year} is before start_year {role.start_year}",
-                )
+            reason = _(
+                "end_year %(end)s is before start_year %(start)s", end=role.end_year, start=role.start_year
             )
-    if errors:
-        raise InvalidInput(errors)
+            errors.append(FieldError(f"body.past_roles[{index}].end_year", reason, Code.INCONSISTENT))
+    return errors
+
+
+@checks_references(FreelancerCreate, FreelancerUpdate)
+async def _valid_field_errors(session: AsyncSession, fields: Mapping[str, Any]) -> list[FieldError]:
+    """What the valid fields of a body refused for its shape break (service.validation_hooks)."""
+    return await profile_field_errors(
+        session,
+        competences=fields.get("competences"),
+        cto_missions=fields.get("cto_missions"),
+        certifications=fields.get("certifications"),
+        past_roles=fields.get("past_roles"),
+    )
 
 
 def _set_competences(profile: FreelancerProfile, competences: Sequence[CompetenceLevel]) -> None:
@@ -129,13 +165,15 @@ async def register_freelancer(
     idempotency_key: str | None = None,
 ) -> tuple[FreelancerProfile, str]:
     """Creates the account and profile; a retry with the same `idempotency_key` answers the same profile."""
-    await _validate_profile_fields(
+    errors = await profile_field_errors(
         session,
         competences=data.competences,
         cto_missions=data.cto_missions,
         certifications=data.certifications,
         past_roles=data.past_roles,
     )
+    if errors := errors + idempotency_key_errors(idempotency_key):  # one 422 for the body and the header
+        raise InvalidInput(errors)
 
     def attach(account: Account) -> None:
         profile = FreelancerProfile(
@@ -168,17 +206,53 @@ async def register_freelancer(
     return profile, registration.api_key
 
 
+async def create_profile_for_account(
+    session: AsyncSession, account_id: int, data: ProfileCreate, *, queue: WorkQueue | None = None
+) -> FreelancerProfile:
+    """The profile of a freelancer account made without one (web sign-up); its availability counts as
+    confirmed. Same checks and scoring as `register_freelancer`; one profile per account (409)."""
+    account = await session.get(Account, account_id)
+    if account is None or account.role is not Role.FREELANCER:
+        raise Forbidden("only a freelancer account may have a freelancer profile")
+    if await session.scalar(select(FreelancerProfile.id).where(FreelancerProfile.account_id == account_id)):
+        raise Conflict("this account already has a profile: change it instead")
+    await _validate_profile_fields(
+        session,
+        competences=data.competences,
+        cto_missions=data.cto_missions,
+        certifications=data.certifications,
+        past_roles=data.past_roles,
+    )
+    profile = FreelancerProfile(
+        account_id=account.id,
+        account=account,
+        availability_confirmed_at=utcnow(),
+        **body_values(data, handled=CHILD_ROW_FIELDS),
+    )
+    _set_competences(profile, data.competences)
+    _set_cto_missions(profile, data.cto_missions)
+    session.add(profile)
+    try:
+        await session.commit()
+    except IntegrityError as exc:  # the same account, twice at once: the unique account_id refuses one
+        await session.rollback()
+        raise Conflict("this account already has a profile: change it instead") from exc
+    if queue is not None:
+        await queue.profile_changed(profile.id)
+    return profile
+
+
 async def get_profile(session: AsyncSession, profile_id: int) -> FreelancerProfile:
     profile = await session.get(FreelancerProfile, profile_id)
     if profile is None:
-        raise NotFound(f"no freelancer profile {profile_id}")
+        raise NotFound(_("no freelancer profile %(id)s", id=profile_id))
     return profile
 
 
 def _ensure_owner_or_operator(actor: Actor, profile: FreelancerProfile) -> None:
     if actor.is_operator or actor.freelancer_id == profile.id:
         return
-    raise Forbidden("only the freelancer themself or an operator may change this profile")
+    raise Forbidden(_("only the freelancer themself or an operator may change this profile"))
 
 
 async def company_sees_contact(session: AsyncSession, company_id: int, freelancer_id: int) -> bool:
@@ -205,9 +279,9 @@ async def read_profile_for(
         if await company_sees_contact(session, actor.company_id, profile.id):
             return to_private(profile, bands)
         if not profile.active:  # a deactivated profile left the market: as if missing
-            raise NotFound(f"no freelancer profile {profile_id}")
+            raise NotFound(_("no freelancer profile %(id)s", id=profile_id))
         return to_public(profile, bands)
-    raise Forbidden("a freelancer may read only their own profile")
+    raise Forbidden(_("a freelancer may read only their own profile"))
 
 
 def _filter_clauses(filters: FreelancerFilters, bands: Sequence[RateBand]) -> list[ColumnElement[bool]]:
@@ -224,7 +298,7 @@ def _filter_clauses(filters: FreelancerFilters, bands: Sequence[RateBand]) -> li
     if filters.band is not None:
         band = next((b for b in bands if b.id == filters.band), None)
         if band is None:
-            raise InvalidInput([FieldError("query.band", f"unknown experience band '{filters.band}'")])
+            raise InvalidInput([unknown_band("query.band", filters.band, bands)])
         where.append(FreelancerProfile.years_experience >= band.min_years)
         if band.max_years is not None:
             where.append(FreelancerProfile.years_experience < band.max_years)
@@ -278,9 +352,9 @@ async def list_profiles_for(
 ) -> tuple[list[FreelancerPublic | FreelancerPrivate], int]:
     """One query for the page (its columns only, the total beside them), one for its child lists."""
     if actor.role is Role.FREELANCER:
-        raise Forbidden("freelancers cannot browse other profiles")
+        raise Forbidden(_("freelancers cannot browse other profiles"))
     if actor.role is Role.COMPANY and filters.active is not True:
-        raise Forbidden("companies see active profiles only (status=active)")
+        raise Forbidden(_("companies see active profiles only (status=active)"))
     if filters.competences:
         errors = await check_taxonomy_ids(session, filters.competences, COMPETENCE_KINDS, "query.competence")
         if errors:
@@ -324,8 +398,12 @@ async def update_profile(
     *,
     queue: WorkQueue | None = None,
     expected_revision: int | None = None,
+    confirm_availability: bool = False,
 ) -> FreelancerPrivate:
-    """All or nothing: the row is locked first (service.revisions), then replaced as a whole."""
+    """All or nothing: the row is locked first (service.revisions), then replaced as a whole.
+
+    `confirm_availability`: the freelancer saved their whole profile (the web app's editor), which
+    confirms their availability too."""
     profile = await lock_for_write(
         session, FreelancerProfile, profile_id, expected=expected_revision, what="freelancer profile"
     )
@@ -342,6 +420,8 @@ async def update_profile(
         _set_competences(profile, data.competences)
     if data.cto_missions is not msgspec.UNSET:
         _set_cto_missions(profile, data.cto_missions)
+    if confirm_availability:
+        profile.availability_confirmed_at, profile.availability_reminded_at = utcnow(), None
     await session.flush()
     # The answer is what this write stored: built before the commit releases the lock, since a
     # concurrent writer may change the row the moment it is released.
@@ -433,4 +513,5 @@ def _private_view(
         competences=competences,
         cto_missions=cto_missions,
         email=email,
+        availability_confirmed=is_confirmed(profile.availability_confirmed_at, utcnow()),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -56,6 +56,19 @@ class MissionUpdate(msgspec.Struct, forbid_unknown_fields=True):
     nice_competences: IdList | msgspec.UnsetType = msgspec.UNSET
 
 
+class BudgetOptionOut(msgspec.Struct, kw_only=True):
+    """One way out of a budget warning, figures from the rate grid: `raise_max` (set `tjm_max`) or
+    `lower_seniority` (ask for `band`, whose market range `tjm_low`–`tjm_high` the budget reaches)."""
+
+    action: Literal["raise_max", "lower_seniority"]
+    text: str
+    """The option in the reader's language."""
+    tjm_max: int | None = None
+    band: str | None = None
+    tjm_low: int | None = None
+    tjm_high: int | None = None
+
+
 class MissionOut(msgspec.Struct, kw_only=True):
     id: int
     ref: str | None
@@ -79,6 +92,8 @@ class MissionOut(msgspec.Struct, kw_only=True):
     nice_competences: list[str]
     status: MissionStatus
     budget_warning: str | None
+    """In the reader's language, with its ways out; `budget_advice` holds them as data."""
+    budget_advice: list[BudgetOptionOut] = msgspec.field(default_factory=list)
     #: moved by every change; send it back as If-Match ("<revision>") to update only this revision
     revision: int
     created_at: datetime

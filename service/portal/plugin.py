@@ -86,6 +86,9 @@ class PortalPlugin(InitPluginProtocol):
             exception_handlers=PORTAL_EXCEPTION_HANDLERS,
             include_in_schema=False,
         )
+        for page_route in portal.routes:  # pages are not API operations: none is in the OpenAPI schema
+            for page_handler in page_route.route_handlers if isinstance(page_route, HTTPRoute) else []:
+                page_handler.include_in_schema = False
         static = create_static_files_router(
             path=STATIC_PATH,
             directories=[STATIC_DIR],

@@ -150,10 +150,15 @@ async def test_unknown_profile_is_404(client: Client, operator: Caller) -> None:
         ("POST", "/api/v1/freelancers/9999/deactivate"),
     ]:
         response = await client.request(
-            method, path, headers=operator.headers, json={} if method == "PATCH" else None
+            method,
+            path,
+            headers={**operator.headers, "accept-language": "en"},
+            json={} if method == "PATCH" else None,
         )
         assert response.status_code == 404, (method, path, response.text)
         assert response.json()["detail"] == "no freelancer profile 9999"
+    french = await client.get("/api/v1/freelancers/9999", headers=operator.headers)
+    assert french.json()["detail"] == "profil freelance 9999 introuvable"
 
 
 @pytest.mark.parametrize(

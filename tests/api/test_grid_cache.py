@@ -72,7 +72,8 @@ async def mission(client: Client) -> dict[str, Any]:
 
 
 async def warning(client: Client, operator: Caller, mission: dict[str, Any]) -> str:
-    response = await client.get(f"/api/v1/missions/{mission['id']}/matches", headers=operator.headers)
+    headers = {**operator.headers, "Accept-Language": "en"}
+    response = await client.get(f"/api/v1/missions/{mission['id']}/matches", headers=headers)
     assert response.status_code == 200, response.text
     text: str = response.json()["budget_warning"]
     return text
@@ -81,18 +82,18 @@ async def warning(client: Client, operator: Caller, mission: dict[str, Any]) -> 
 async def test_a_grid_change_through_the_api_shows_in_the_next_list(
     client: Client, operator: Caller, mission: dict[str, Any]
 ) -> None:
-    assert "market range 650–685 €" in await warning(client, operator, mission)
+    assert "market range €650–685" in await warning(client, operator, mission)
     response = await client.put("/api/v1/rate-grid/y11_15", json={"tjm_low": 620}, headers=operator.headers)
     assert response.status_code == 200, response.text
-    assert "market range 620–685 €" in await warning(client, operator, mission)
+    assert "market range €620–685" in await warning(client, operator, mission)
 
 
 async def test_a_grid_change_by_another_process_shows_in_the_next_list(
     client: Client, backend: Backend, operator: Caller, mission: dict[str, Any]
 ) -> None:
-    assert "market range 650–685 €" in await warning(client, operator, mission)  # this process keeps it
+    assert "market range €650–685" in await warning(client, operator, mission)  # this process keeps it
     update_band_in_another_process(backend, "y11_15", 600)
-    assert "market range 600–685 €" in await warning(client, operator, mission)
+    assert "market range €600–685" in await warning(client, operator, mission)
 
 
 async def test_a_change_by_a_process_whose_clock_is_behind_is_seen_too(
@@ -103,6 +104,6 @@ async def test_a_change_by_a_process_whose_clock_is_behind_is_seen_too(
     async with database.session() as session:
         await session.execute(update(RateBand).where(RateBand.id == "lt1").values(updated_at=ahead))
         await session.commit()
-    assert "market range 650–685 €" in await warning(client, operator, mission)
+    assert "market range €650–685" in await warning(client, operator, mission)
     update_band_in_another_process(backend, "y11_15", 610)
-    assert "market range 610–685 €" in await warning(client, operator, mission)
+    assert "market range €610–685" in await warning(client, operator, mission)

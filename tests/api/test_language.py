@@ -31,7 +31,9 @@ async def test_the_switch_is_remembered_and_goes_back_to_the_page(client: Client
 
 
 async def test_the_switch_refuses_other_sites_and_unknown_languages(client: Client) -> None:
-    outside = await client.get("/language/fr", params={"next": "https://evil.example/"}, follow_redirects=False)
+    outside = await client.get(
+        "/language/fr", params={"next": "https://evil.example/"}, follow_redirects=False
+    )
     assert outside.headers["location"] == "/"
     unknown = await client.get("/language/de", follow_redirects=False)
     assert unknown.status_code == 404

@@ -23,9 +23,15 @@ async def test_company_posts_for_itself(client: Client, company: Caller) -> None
 
 async def test_budget_below_market_of_seniority_is_warned(client: Client, company: Caller) -> None:
     mission = await post_mission(client, company, seniority="y11_15", tjm_min=450, tjm_max=500)
-    assert mission["budget_warning"] == (
-        "budget 450–500 € is below the market range 650–685 € for 11–15 years"
+    english = await client.get(
+        f"/api/v1/missions/{mission['id']}", headers={**company.headers, "Accept-Language": "en"}
     )
+    assert english.json()["budget_warning"] == (
+        "budget €450–500 is below the market range €650–685 for 11–15 years; to fix it: raise the maximum "
+        "to €650 or ask for 5–10 years (market range €450–488)"
+    )
+    assert mission["budget_warning"].startswith("le budget de 450–500\u00a0€ est sous la fourchette")
+    assert [o["action"] for o in mission["budget_advice"]] == ["raise_max", "lower_seniority"]
 
 
 async def test_company_cannot_post_for_another(client: Client, company: Caller) -> None:
@@ -88,12 +94,15 @@ async def test_visibility_by_role(
 async def test_update_validates_the_merged_mission(client: Client, company: Caller) -> None:
     mission = await post_mission(client, company)
     response = await client.patch(
-        f"/api/v1/missions/{mission['id']}", json={"tjm_max": 500}, headers=company.headers
+        f"/api/v1/missions/{mission['id']}",
+        json={"tjm_max": 500},
+        headers={**company.headers, "accept-language": "en"},
     )
     assert response.status_code == 422
     assert response.json()["errors"][0] == {
         "field": "body.tjm_min",
         "reason": "tjm_min 600 is above tjm_max 500",
+        "code": "inconsistent",
     }
     ok = await client.patch(
         f"/api/v1/missions/{mission['id']}",

@@ -79,6 +79,12 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+#: Examples that can only be valid for one caller (an erasure confirms the caller's own e-mail, and a
+#: valid one would erase the account the other examples need): the field that names the caller.
+#: tests/api/test_privacy.py sends real ones.
+CALLER_SPECIFIC = {"POST /api/v1/me/erase": "body.confirm_email"}
+
+
 def documented_example(schema: dict[str, Any], body: dict[str, Any]) -> Any | None:
     """The JSON example a docs page sends: the body schema's first example, else its component's."""
     media = body.get("content", {}).get("application/json")
@@ -159,6 +165,13 @@ async def test_every_request_body_example_is_a_valid_request(
         example = documented_example(schema, operation["requestBody"])
         if example is None:
             failures[name] = "the request body documents no JSON example"
+            continue
+        if name in CALLER_SPECIFIC:
+            # Sent as is, it must be refused on the one field that names the caller, nothing else.
+            response = await client.post(path, json=example, headers=world.headers("freelancer"))
+            fields = [e["field"] for e in response.json().get("errors", [])]
+            if response.status_code != 422 or fields != [CALLER_SPECIFIC[name]]:
+                failures[name] = f"{response.status_code} {response.text[:300]}"
             continue
         outcome = await _send_example(
             client, schema, world, roles[(method, path)], method, path, operation, example

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from models import Account, FreelancerProfile, MatchDecision, Mission, Notification, ProfileCompetence
 from models.enums import MissionStatus
 from service.db import Database
-from service.privacy.erasure import ERASURE_REASON, ERASED_TEXT
+from service.privacy.erasure import ERASED_TEXT, ERASURE_REASON
 from tests.factories import Caller, post_mission, register_company, register_freelancer
 from tests.web_client import PASSWORD, WebBrowser
 from tests.work_queue import RecordingWorkQueue
@@ -51,7 +51,9 @@ async def proposed(client: Client, operator: Caller, work_queue: RecordingWorkQu
     match_id = next(m["id"] for m in matches.json()["items"] if m["freelancer_id"] == freelancer.id)
     for action in ("approve", "propose"):
         await _decide(client, operator, match_id, action)
-    await _decide(client, freelancer, match_id, "express_interest", "Disponible dès lundi, joignable au 06 11 22 33 44")
+    await _decide(
+        client, freelancer, match_id, "express_interest", "Disponible dès lundi, joignable au 06 11 22 33 44"
+    )
     return Proposed(freelancer, company, mission["id"], match_id)
 
 
@@ -71,7 +73,9 @@ async def test_the_copy_holds_everything_but_secrets(client: Client, proposed: P
         assert secret not in text
 
 
-async def test_a_company_copy_has_its_missions_and_not_other_accounts(client: Client, proposed: Proposed) -> None:
+async def test_a_company_copy_has_its_missions_and_not_other_accounts(
+    client: Client, proposed: Proposed
+) -> None:
     data = (await client.get("/api/v1/me/data", headers=proposed.company.headers)).json()
     assert [m["id"] for m in data["missions"]] == [proposed.mission_id]
     assert "freelancer_profile" not in data
@@ -103,25 +107,44 @@ async def test_erasing_a_freelancer_removes_personal_data_and_keeps_the_audit(
         assert account is not None and profile is not None
         assert account.email.endswith("@erased.invalid") and account.erased_at is not None
         assert account.password_hash is None and not account.active
-        assert not profile.active and profile.phone is None and profile.summary == "" and profile.references == []
+        assert (
+            not profile.active
+            and profile.phone is None
+            and profile.summary == ""
+            and profile.references == []
+        )
         assert "Amélie" not in profile.full_name
-        assert await session.scalar(
-            select(func.count()).select_from(ProfileCompetence).where(ProfileCompetence.profile_id == profile.id)
-        ) == 0
+        assert (
+            await session.scalar(
+                select(func.count())
+                .select_from(ProfileCompetence)
+                .where(ProfileCompetence.profile_id == profile.id)
+            )
+            == 0
+        )
         reasons = list(
-            await session.scalars(select(MatchDecision.reason).where(MatchDecision.match_id == proposed.match_id))
+            await session.scalars(
+                select(MatchDecision.reason).where(MatchDecision.match_id == proposed.match_id)
+            )
         )
         assert not any("06 11" in r for r in reasons) and ERASED_TEXT in reasons
         mine = await session.scalar(
-            select(func.count()).select_from(Notification).where(Notification.recipient_account_id == me["account_id"])
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.recipient_account_id == me["account_id"])
         )
         assert mine == 0
-        about = list(await session.scalars(select(Notification.body).where(Notification.match_id == proposed.match_id)))
+        about = list(
+            await session.scalars(select(Notification.body).where(Notification.match_id == proposed.match_id))
+        )
         assert all("Amélie" not in body for body in about)
     history = await client.get(f"/api/v1/matches/{proposed.match_id}/history", headers=operator.headers)
     assert history.status_code == 200
     assert history.json()[-1]["reason"] == ERASURE_REASON
-    assert ("profile", proposed.freelancer.id) in work_queue.calls  # scoring hears of it, to exclude the matches
+    assert (
+        "profile",
+        proposed.freelancer.id,
+    ) in work_queue.calls  # scoring hears of it, to exclude the matches
     listed = await client.get("/api/v1/freelancers", headers=proposed.company.headers)
     assert proposed.freelancer.id not in [p["id"] for p in listed.json()["items"]]
     again = await client.post(f"/api/v1/accounts/{me['account_id']}/erase", headers=operator.headers)
@@ -137,7 +160,9 @@ async def test_an_operator_erases_a_company_and_its_missions_close(
     async with database.session() as session:
         mission = await session.get(Mission, proposed.mission_id)
         assert mission is not None and mission.status is MissionStatus.CLOSED
-    forbidden = await client.post(f"/api/v1/accounts/{me['account_id']}/erase", headers=proposed.freelancer.headers)
+    forbidden = await client.post(
+        f"/api/v1/accounts/{me['account_id']}/erase", headers=proposed.freelancer.headers
+    )
     assert forbidden.status_code == 403
 
 
@@ -154,7 +179,9 @@ async def _web_account(client: Client, database: Database, caller: Caller) -> st
     return str(email)
 
 
-async def test_the_web_page_downloads_and_erases(client: Client, database: Database, proposed: Proposed) -> None:
+async def test_the_web_page_downloads_and_erases(
+    client: Client, database: Database, proposed: Proposed
+) -> None:
     email = await _web_account(client, database, proposed.freelancer)
     browser = WebBrowser(client)
     await browser.sign_in(email)
@@ -164,10 +191,14 @@ async def test_the_web_page_downloads_and_erases(client: Client, database: Datab
     assert download.headers["content-type"] == "application/json"
     assert download.headers["content-disposition"].startswith("attachment;")
     assert download.json()["freelancer_profile"]["id"] == proposed.freelancer.id
-    refused = await browser.submit("/account/data", "/account/data/delete", {"password": "wrong one", "confirm": "oui"})
+    refused = await browser.submit(
+        "/account/data", "/account/data/delete", {"password": "wrong one", "confirm": "oui"}
+    )
     assert refused.status_code == 400
     assert "mot de passe de ce compte" in refused.text and "Saisissez SUPPRIMER" in refused.text
-    done = await browser.submit("/account/data", "/account/data/delete", {"password": PASSWORD, "confirm": "supprimer"})
+    done = await browser.submit(
+        "/account/data", "/account/data/delete", {"password": PASSWORD, "confirm": "supprimer"}
+    )
     assert done.status_code == 303 and done.headers["location"] == "/"
     assert "Votre compte a été supprimé" in (await browser.get("/")).text
     assert (await browser.get("/account/data")).status_code == 303  # signed out

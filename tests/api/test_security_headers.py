@@ -163,7 +163,7 @@ async def test_console_redirects_and_refusals_carry_the_console_headers(
     refused = await web.post(
         f"/console/matches/{match_id}/decisions", data={"action": "approve", "version": "2"}
     )
-    assert refused.status_code == 403 and "Form expired" in refused.text
+    assert refused.status_code == 403 and "Formulaire expiré" in refused.text
     _assert_console_headers(refused, "CSRF refusal")
 
     missing = await web.get("/console/missions/999999")

@@ -66,7 +66,8 @@ async def test_api_writes_are_scored_by_the_worker(stack: Stack, worker: WorkerP
 
         items = await eventually(matched, what="the new mission's matches")
         assert items[0]["freelancer_id"] == freelancer.id
-        assert any("within budget 600–700 €" in r for r in items[0]["reasons"])
+        assert "TJM de 680\u00a0€ dans le budget de 600–700\u00a0€" in items[0]["reasons"]
+        assert "tjm_within_budget" in {r["code"] for r in items[0]["reason_codes"]}
         before = items[0]["score"]
 
         await client.patch(

@@ -92,7 +92,7 @@ def test_only_fields_drops_what_the_smaller_shape_does_not_show() -> None:
 def test_a_public_listing_selects_no_private_column() -> None:
     public = {c.key for c in columns_for(FreelancerProfile, FreelancerPublic)}
     private = {c.key for c in columns_for(FreelancerProfile, FreelancerPrivate)}
-    assert private - public == {"phone", "linkedin_url"}
+    assert private - public == {"phone", "linkedin_url", "availability_confirmed_at"}
     assert {"competences", "cto_missions", "experience_band"}.isdisjoint(public)  # not columns
     assert [c.key for c in columns_for(Company, CompanyPublic)][:2] == ["id", "name"]  # the shape's order
     assert {c.key for c in columns_for(Company, CompanyPrivate)} - {

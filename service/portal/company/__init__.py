@@ -4,4 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-HANDLERS: list[Any] = []
+from service.portal.company.missions import CompanyMissionsController
+from service.portal.company.profile import CompanyProfileController
+from service.portal.company.proposals import CompanyProposalsController
+
+HANDLERS: list[Any] = [CompanyProfileController, CompanyMissionsController, CompanyProposalsController]

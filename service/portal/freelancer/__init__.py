@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-HANDLERS: list[Any] = []
+from service.portal.freelancer.profile import ProfileController
+from service.portal.freelancer.proposals import ProposalsController
+
+HANDLERS: list[Any] = [ProfileController, ProposalsController]
