@@ -23,19 +23,19 @@ from service.dependencies import close_db_session, provide_actor, provide_db_ses
 from service.errors import EXCEPTION_HANDLERS
 from service.freelancers.controllers import FreelancerController
 from service.i18n.middleware import locale_middleware
-from service.language_switch import switch_language
 from service.input_guard import input_guard
+from service.language_switch import switch_language
 from service.logging_config import configure_logging
 from service.market.controllers import MarketController
 from service.matches.controllers import MatchController, ReviewController
 from service.missions.controllers import MissionController
 from service.observability.plugin import ObservabilityPlugin
 from service.openapi_docs import ProblemResponsesPlugin
-from service.privacy.controllers import PrivacyController
-from service.portal import PortalPlugin
 from service.options_allow import complete_allow_header
 from service.pagination import provide_page_params
 from service.params import provide_expected_revision
+from service.portal import PortalPlugin
+from service.privacy.controllers import PrivacyController
 from service.rate_limit import rate_limit_middleware
 from service.reference.controllers import ReferenceController
 from service.scoring.controllers import JobController
