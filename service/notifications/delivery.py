@@ -150,7 +150,18 @@ def _body_text(body: str) -> str:
     return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cs"))
 
 
-def build_email(notification: Notification, sender: str, *, now: datetime | None = None) -> EmailMessage:
+def body_with_link(notification: Notification, site_url: str) -> str:
+    """The body, ending with the full address of the page that acts on it (a mail client cannot
+    follow a path); bodies that already carry it are left as they are."""
+    if not notification.link or not site_url:
+        return notification.body
+    address = site_url.rstrip("/") + notification.link
+    return notification.body if address in notification.body else f"{notification.body}\n\n{address}"
+
+
+def build_email(
+    notification: Notification, sender: str, *, now: datetime | None = None, site_url: str = ""
+) -> EmailMessage:
     """The mail of a notification; raises PermanentFailure when its data cannot make a safe message."""
     to = recipient_address(notification.recipient_email)
     source = sender_address(sender)
@@ -162,7 +173,7 @@ def build_email(notification: Notification, sender: str, *, now: datetime | None
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = message_id(notification)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(_body_text(notification.body))
+    message.set_content(_body_text(body_with_link(notification, site_url)))
     _check_round_trip(message, to, source, subject)
     return message
 
@@ -359,7 +370,7 @@ async def _mail(
         return "skipped"
     mine = (NotificationState.SENDING, attempts)
     try:
-        email = build_email(row, settings.notify_from, now=now)
+        email = build_email(row, settings.notify_from, now=now, site_url=settings.site_url)
         await anyio.to_thread.run_sync(send, email)
     except Exception as exc:
         permanent, why = classify(exc)

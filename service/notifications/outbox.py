@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Company, FreelancerProfile, Match, MatchDecision, Mission, Notification
 from models.enums import MatchStatus
+from service.i18n import _, format_date, format_money, use_locale
 
 #: Longest subject composed or sent (the column holds 300).
 SUBJECT_MAX = 250
@@ -57,51 +58,80 @@ async def add_notifications(
     person = one_line(profile.full_name, NAME_MAX)
     headline = one_line(profile.headline, NAME_MAX)
     company_name = one_line(company.name, NAME_MAX)
-    messages: list[tuple[Account, str, str, str]] = []
+    reason = decision.reason.strip()
+    to_company = f"/missions/{mission.id}/proposals/{match.id}"
+    to_freelancer = f"/proposals/{match.id}"
+    messages: list[tuple[Account, str, str, str, str]] = []
     if to is MatchStatus.PROPOSED:
-        messages.append(
-            (
-                company_account,
-                "proposal_to_company",
-                f"A freelance CTO is proposed for {title}",
-                f"{person} ({headline}) is proposed for your mission {title} "
-                f"with a score of {match.score:.0f}/100. Accept or decline the proposal in ctomatch.",
+        with use_locale(company_account.locale):
+            messages.append(
+                (
+                    company_account,
+                    "proposal_to_company",
+                    _("A freelance CTO is proposed for %(title)s", title=title),
+                    _(
+                        "%(person)s (%(headline)s) is proposed for your mission %(title)s. "
+                        "Accept or decline the proposal in ctomatch.",
+                        person=person,
+                        headline=headline,
+                        title=title,
+                    ),
+                    to_company,
+                )
             )
-        )
-        messages.append(
-            (
-                freelancer_account,
-                "proposal_to_freelancer",
-                f"A mission is proposed to you: {title}",
-                f"{company_name} is looking for a CTO: {title}, "
-                f"{mission.tjm_min}–{mission.tjm_max} € per day, from {mission.start_date}. "
-                "Tell us if you are interested.",
+        with use_locale(freelancer_account.locale):
+            messages.append(
+                (
+                    freelancer_account,
+                    "proposal_to_freelancer",
+                    _("A mission is proposed to you: %(title)s", title=title),
+                    _(
+                        "%(company)s is looking for a CTO: %(title)s, %(low)s to %(high)s per day, "
+                        "from %(start)s. Tell us if you are interested.",
+                        company=company_name,
+                        title=title,
+                        low=format_money(mission.tjm_min),
+                        high=format_money(mission.tjm_max),
+                        start=format_date(mission.start_date),
+                    ),
+                    to_freelancer,
+                )
             )
-        )
     elif to in (MatchStatus.ACCEPTED, MatchStatus.DECLINED):
-        verb = "accepted" if to is MatchStatus.ACCEPTED else "declined"
-        follow_up = " They will contact you." if to is MatchStatus.ACCEPTED else ""
-        if to is MatchStatus.DECLINED and decision.reason.strip():  # the company wrote it for them
-            follow_up = f" Their reason: “{decision.reason.strip()}”"
-        messages.append(
-            (
-                freelancer_account,
-                f"company_{verb}",
-                f"{company_name} {verb} the proposal for {title}",
-                f"{company_name} {verb} your profile for {title}.{follow_up}",
-            )
-        )
+        with use_locale(freelancer_account.locale):
+            if to is MatchStatus.ACCEPTED:
+                subject = _(
+                    "%(company)s accepted the proposal for %(title)s", company=company_name, title=title
+                )
+                body = _(
+                    "%(company)s accepted your profile for %(title)s. "
+                    "Their contact is on the proposal's page.",
+                    company=company_name,
+                    title=title,
+                )
+            else:
+                subject = _(
+                    "%(company)s declined the proposal for %(title)s", company=company_name, title=title
+                )
+                body = _(
+                    "%(company)s declined your profile for %(title)s.", company=company_name, title=title
+                )
+                if reason:  # the company wrote it for them
+                    body += " " + _("Their reason: “%(reason)s”", reason=reason)
+            messages.append((freelancer_account, f"company_{to.value}", subject, body, to_freelancer))
     elif to in (MatchStatus.FREELANCER_INTERESTED, MatchStatus.FREELANCER_DECLINED):
-        verb = "is interested in" if to is MatchStatus.FREELANCER_INTERESTED else "declined"
-        kind = "freelancer_interested" if to is MatchStatus.FREELANCER_INTERESTED else "freelancer_declined"
-        messages.append(
-            (
-                company_account,
-                kind,
-                f"{person} {verb} {title}",
-                f"{person} {verb} your mission {title}.",
-            )
-        )
+        interested = to is MatchStatus.FREELANCER_INTERESTED
+        with use_locale(company_account.locale):
+            if interested:
+                subject = _("%(person)s is interested in %(title)s", person=person, title=title)
+                body = _("%(person)s is interested in your mission %(title)s.", person=person, title=title)
+            else:
+                subject = _("%(person)s declined %(title)s", person=person, title=title)
+                body = _("%(person)s declined your mission %(title)s.", person=person, title=title)
+                if reason:
+                    body += " " + _("Their reason: “%(reason)s”", reason=reason)
+            kind = "freelancer_interested" if interested else "freelancer_declined"
+            messages.append((company_account, kind, subject, body, to_company))
     rows = [
         Notification(
             match_id=match.id,
@@ -111,8 +141,9 @@ async def add_notifications(
             kind=kind,
             subject=one_line(subject, SUBJECT_MAX),
             body=body,
+            link=link,
         )
-        for account, kind, subject, body in messages
+        for account, kind, subject, body, link in messages
     ]
     session.add_all(rows)
     return rows
