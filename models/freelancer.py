@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, DateTimeUTC, JSONType, TimestampMixin, str_enum
+from models.base import Base, DateTimeUTC, JSONType, TimestampMixin, str_enum, utcnow
 from models.enums import Orientation, RemotePreference
 
 
@@ -48,7 +48,9 @@ class FreelancerProfile(TimestampMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False, index=True)
     #: When the freelancer last said their availability is right (the web app's "confirm" action, or
     #: a write of the profile); 30 days later they are reminded and operators see it as unconfirmed.
-    availability_confirmed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
+    availability_confirmed_at: Mapped[datetime | None] = mapped_column(
+        DateTimeUTC(), default=utcnow, nullable=True
+    )
     availability_reminded_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
     # Moved by every write of the profile, child rows included (service.revisions.lock_for_write).
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)

@@ -18,11 +18,13 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from matching import ALGORITHM_VERSION
 from models import Company, FreelancerProfile, Match, Mission, RateBand
+from models.base import utcnow
 from models.enums import Role
 from models.match import MATCH_RANK_ORDER
 from service.auth.actor import Actor
 from service.errors import Forbidden, NotFound
 from service.explanations import Audience, audience_of, reason_codes, render_reasons
+from service.freelancers.availability import is_confirmed
 from service.matches.schemas import MatchList, MatchOut, ReasonCodeOut, SkillGapsOut
 from service.matches.transitions import PROPOSED_STATUSES
 from service.missions.services import budget_fields
@@ -39,6 +41,7 @@ MATCH_COLUMNS = (
     Match.freelancer_id,
     FreelancerProfile.full_name.label("freelancer_name"),
     FreelancerProfile.headline.label("freelancer_headline"),
+    FreelancerProfile.availability_confirmed_at,
     Match.score,
     Match.factors,
     Match.reasons,
@@ -85,6 +88,8 @@ def match_out(
         company_name=company.name,
         freelancer_name=profile.full_name,
         freelancer_headline=profile.headline,
+        availability_confirmed_at=profile.availability_confirmed_at,
+        availability_confirmed=is_confirmed(profile.availability_confirmed_at, utcnow()),
         skill_gaps=_skill_gaps(match.skill_gaps),
         **_explained(match.reasons, audience),
     )
@@ -93,7 +98,10 @@ def match_out(
 def listed_match_out(row: Row[Any], audience: Audience) -> MatchOut:
     """The same shape as `match_out`, from a row of `listed_matches()` (its columns bear the names)."""
     gaps = _skill_gaps(row.skill_gaps)
-    return read_shape(row, MatchOut, skill_gaps=gaps, **_explained(row.reasons, audience))
+    confirmed = is_confirmed(row.availability_confirmed_at, utcnow())
+    return read_shape(
+        row, MatchOut, skill_gaps=gaps, availability_confirmed=confirmed, **_explained(row.reasons, audience)
+    )
 
 
 #: Whose matches a page lists: one mission's candidates, or one freelancer's missions.

@@ -36,6 +36,10 @@ class MatchOut(msgspec.Struct, kw_only=True):
     freelancer_id: int
     freelancer_name: str
     freelancer_headline: str
+    availability_confirmed_at: datetime | None = None
+    """When the freelancer last confirmed their availability."""
+    availability_confirmed: bool = False
+    """Confirmed within the reminder period (30 days): operators see the others as "not confirmed"."""
     score: float
     factors: dict[str, float]
     reasons: list[str]
