@@ -8,26 +8,18 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import RateBand, TaxonomyItem
-from models.enums import CompanySize, Context, MatchStatus, Orientation, RemotePolicy, TaxonomyKind
+from models import RateBand
+from models.enums import CompanySize, MatchStatus, Orientation, RemotePolicy, TaxonomyKind
 from service.i18n import _, format_money, localised
+from service.portal.pickers import (
+    COMPETENCE_GROUPS,
+    Choice,
+    competence_group_title,
+)
+from service.portal.pickers import taxonomy_choices as _choices
 from service.reference.services import list_rate_bands, list_taxonomy
 
-#: The competence kinds, in the order the mission form shows them.
-COMPETENCE_GROUPS: tuple[TaxonomyKind, ...] = (
-    TaxonomyKind.HARD_SKILL,
-    TaxonomyKind.SOFT_SKILL,
-    TaxonomyKind.AGENCY_PROJECT,
-    TaxonomyKind.AGENCY_PHASE,
-    TaxonomyKind.AGENCY_DELIVERABLE,
-)
 DAYS_PER_WEEK = (1, 2, 3, 4, 5)
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -86,47 +78,21 @@ class Choices:
         return [c.id for g in self.competence_groups for c in g.items]
 
 
-def _group_title(kind: TaxonomyKind) -> str:
-    titles = {
-        TaxonomyKind.HARD_SKILL: _("Hard skills"),
-        TaxonomyKind.SOFT_SKILL: _("Soft skills"),
-        TaxonomyKind.AGENCY_PROJECT: _("Agency projects"),
-        TaxonomyKind.AGENCY_PHASE: _("Agency project phases"),
-        TaxonomyKind.AGENCY_DELIVERABLE: _("Agency deliverables"),
-    }
-    return titles[kind]
-
-
-def _choices(items: Sequence[TaxonomyItem], kind: TaxonomyKind) -> list[Choice]:
-    chosen = [Choice(i.id, localised(i.label_fr, i.label_en)) for i in items if i.kind is kind]
-    return sorted(chosen, key=lambda c: c.label.casefold())
-
-
 def _bands(rows: Sequence[RateBand]) -> list[Band]:
     return [Band(b.id, localised(b.label_fr, b.label_en), b.tjm_low, b.tjm_high) for b in rows]
 
 
 async def load_choices(session: AsyncSession) -> Choices:
     items = await list_taxonomy(session)
-    groups = [Group(str(kind), _group_title(kind), _choices(items, kind)) for kind in COMPETENCE_GROUPS]
+    groups = [
+        Group(str(kind), competence_group_title(kind), _choices(items, kind)) for kind in COMPETENCE_GROUPS
+    ]
     return Choices(
         competence_groups=groups,
         cto_missions=_choices(items, TaxonomyKind.CTO_MISSION),
         sectors=_choices(items, TaxonomyKind.SECTOR),
         bands=_bands(await list_rate_bands(session)),
     )
-
-
-def context_words() -> dict[str, str]:
-    return {
-        Context.AGENCY: _("Agency"),
-        Context.STARTUP: _("Start-up"),
-        Context.SCALEUP: _("Scale-up"),
-        Context.FINTECH: _("Fintech"),
-        Context.INDUSTRIAL: _("Industry"),
-        Context.ENTERPRISE: _("Large company"),
-        Context.PUBLIC_SECTOR: _("Public sector"),
-    }
 
 
 def size_words() -> dict[str, str]:

@@ -29,7 +29,6 @@ from service.pagination import PageParams
 from service.portal.company.choices import (
     DAYS_PER_WEEK,
     Choices,
-    context_words,
     load_choices,
     orientation_words,
     remote_words,
@@ -48,6 +47,7 @@ from service.portal.company.mission_form import (
 from service.portal.company.overview import count, proposals_of
 from service.portal.company.profile import own_company
 from service.portal.descriptions import COMPANY
+from service.portal.pickers import context_words
 from service.portal.render import page
 from service.portal.session import flash
 from service.portal.users import PortalUser, SignedInCompany

@@ -17,9 +17,10 @@ from service.companies.services import create_company_for_account, get_company, 
 from service.errors import Conflict, InvalidInput
 from service.handler_params import DbSession
 from service.i18n import _
-from service.portal.company.choices import context_words, load_choices, size_words
+from service.portal.company.choices import load_choices, size_words
 from service.portal.company.forms import Errors, add, add_problems, require, text
 from service.portal.descriptions import COMPANY
+from service.portal.pickers import context_words
 from service.portal.render import page
 from service.portal.session import flash
 from service.portal.users import PortalUser, SignedInCompany

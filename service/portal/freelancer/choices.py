@@ -3,31 +3,21 @@ closed vocabularies of a profile (remote preference, orientation, past-role cont
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import TaxonomyItem
-from models.enums import Context, Orientation, RemotePreference, TaxonomyKind
-from service.i18n import _, localised
+from models.enums import Orientation, RemotePreference, TaxonomyKind
+from service.i18n import _
+from service.portal.pickers import (
+    COMPETENCE_GROUPS,
+    Choice,
+    competence_group_title,
+)
+from service.portal.pickers import taxonomy_choices as _choices
 from service.reference.services import list_taxonomy
 
-#: The competence kinds in the order the editor shows them.
-COMPETENCE_GROUPS: tuple[TaxonomyKind, ...] = (
-    TaxonomyKind.HARD_SKILL,
-    TaxonomyKind.SOFT_SKILL,
-    TaxonomyKind.AGENCY_PROJECT,
-    TaxonomyKind.AGENCY_PHASE,
-    TaxonomyKind.AGENCY_DELIVERABLE,
-)
 LEVELS = (1, 2, 3, 4, 5)
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: str
-    label: str
 
 
 @dataclass(frozen=True)
@@ -64,31 +54,24 @@ class Choices:
         return {c.id for c in getattr(self, kinds)}
 
 
-def _group_words(kind: TaxonomyKind) -> tuple[str, str]:
-    words = {
-        TaxonomyKind.HARD_SKILL: (_("Hard skills"), _("Technical competences.")),
-        TaxonomyKind.SOFT_SKILL: (_("Soft skills"), _("Leadership, communication, vision…")),
-        TaxonomyKind.AGENCY_PROJECT: (_("Agency projects"), _("The kinds of projects you led in an agency.")),
-        TaxonomyKind.AGENCY_PHASE: (
-            _("Agency project phases"),
-            _("Where you step in, from tender to production."),
-        ),
-        TaxonomyKind.AGENCY_DELIVERABLE: (_("Agency deliverables"), _("The documents you write.")),
+def _group_hint(kind: TaxonomyKind) -> str:
+    hints = {
+        TaxonomyKind.HARD_SKILL: _("Technical competences."),
+        TaxonomyKind.SOFT_SKILL: _("Leadership, communication, vision…"),
+        TaxonomyKind.AGENCY_PROJECT: _("The kinds of projects you led in an agency."),
+        TaxonomyKind.AGENCY_PHASE: _("Where you step in, from tender to production."),
+        TaxonomyKind.AGENCY_DELIVERABLE: _("The documents you write."),
     }
-    return words[kind]
-
-
-def _choices(items: Sequence[TaxonomyItem], kind: TaxonomyKind) -> list[Choice]:
-    chosen = [Choice(i.id, localised(i.label_fr, i.label_en)) for i in items if i.kind is kind]
-    return sorted(chosen, key=lambda c: c.label.casefold())
+    return hints[kind]
 
 
 async def load_choices(session: AsyncSession) -> Choices:
     items = await list_taxonomy(session)
     groups = []
     for kind in COMPETENCE_GROUPS:
-        title, hint = _group_words(kind)
-        groups.append(Group(str(kind), title, hint, _choices(items, kind)))
+        groups.append(
+            Group(str(kind), competence_group_title(kind), _group_hint(kind), _choices(items, kind))
+        )
     return Choices(
         competence_groups=groups,
         cto_missions=_choices(items, TaxonomyKind.CTO_MISSION),
@@ -131,16 +114,4 @@ def orientation_words() -> dict[str, tuple[str, str]]:
             ),
         ),
         Orientation.BOTH: (_("Both"), _("You take either kind of mission.")),
-    }
-
-
-def context_words() -> dict[str, str]:
-    return {
-        Context.AGENCY: _("Agency"),
-        Context.STARTUP: _("Start-up"),
-        Context.SCALEUP: _("Scale-up"),
-        Context.FINTECH: _("Fintech"),
-        Context.INDUSTRIAL: _("Industry"),
-        Context.ENTERPRISE: _("Large company"),
-        Context.PUBLIC_SECTOR: _("Public sector"),
     }

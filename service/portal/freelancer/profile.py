@@ -38,6 +38,7 @@ from service.portal.freelancer.form import (
     service_errors,
 )
 from service.portal.freelancer.market import market_view, position_words
+from service.portal.pickers import context_words
 from service.portal.render import page
 from service.portal.session import flash
 from service.portal.users import PortalUser, SignedInFreelancer, load_user
@@ -86,7 +87,7 @@ async def _editor(
         "levels": words.level_words(),
         "remote_words": words.remote_words(),
         "orientation_words": words.orientation_words(),
-        "context_words": words.context_words(),
+        "context_words": context_words(),
         "market": await market_view(db_session, years, tjm),
         "market_words": position_words(),
         "creating": creating,
@@ -126,7 +127,7 @@ class ProfileController(Controller):
             "levels": words.level_words(),
             "remote_words": words.remote_words(),
             "orientation_words": words.orientation_words(),
-            "context_words": words.context_words(),
+            "context_words": context_words(),
             "market": await market_view(db_session, profile.years_experience, profile.tjm),
             "completeness": completeness.completeness(facts, settings.match_weights),
             "confirmed": availability.is_confirmed(profile.availability_confirmed_at, now, days),

@@ -28,7 +28,7 @@ from service.matches.schemas import DecisionIn, MatchOut
 from service.matches.services import decide, read_match
 from service.matches.transitions import Action
 from service.portal.descriptions import FREELANCER
-from service.portal.freelancer.choices import context_words
+from service.portal.pickers import context_words
 from service.portal.render import page
 from service.portal.session import flash
 from service.portal.users import PortalUser, SignedInFreelancer
