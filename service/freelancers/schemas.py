@@ -67,54 +67,34 @@ PastRoles = Annotated[list[PastRole], msgspec.Meta(max_length=30)]
 References = Annotated[list[Reference], msgspec.Meta(max_length=20)]
 
 
-class FreelancerCreate(msgspec.Struct, forbid_unknown_fields=True):
+class ProfileCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The profile of an account that already exists (signed up on the web): its e-mail is the account's."""
+
+    full_name: Name
+    headline: ShortText
+    years_experience: Years
+    tjm: Tjm
+    available_from: date
+    remote_preference: RemotePreference
+    summary: LongText = ""
+    days_per_week: DaysPerWeek = 5
+    location: City = ""
+    orientation: Orientation = Orientation.BOTH
+    competences: Competences = msgspec.field(default_factory=list)
+    cto_missions: IdList = msgspec.field(default_factory=list)
+    sectors: Tags = msgspec.field(default_factory=list)
+    certifications: Certifications = msgspec.field(default_factory=list)
+    stack: Tags = msgspec.field(default_factory=list)
+    past_roles: PastRoles = msgspec.field(default_factory=list)
+    references: References = msgspec.field(default_factory=list)
+    phone: Phone | None = None
+    linkedin_url: Url | None = None
+
+
+class FreelancerCreate(ProfileCreate, kw_only=True, forbid_unknown_fields=True):
     """Registers a freelancer account and its profile; the response carries the API key once."""
 
     email: Email
-    full_name: Name
-    headline: ShortText
-    years_experience: Years
-    tjm: Tjm
-    available_from: date
-    remote_preference: RemotePreference
-    summary: LongText = ""
-    days_per_week: DaysPerWeek = 5
-    location: City = ""
-    orientation: Orientation = Orientation.BOTH
-    competences: Competences = msgspec.field(default_factory=list)
-    cto_missions: IdList = msgspec.field(default_factory=list)
-    sectors: Tags = msgspec.field(default_factory=list)
-    certifications: Certifications = msgspec.field(default_factory=list)
-    stack: Tags = msgspec.field(default_factory=list)
-    past_roles: PastRoles = msgspec.field(default_factory=list)
-    references: References = msgspec.field(default_factory=list)
-    phone: Phone | None = None
-    linkedin_url: Url | None = None
-
-
-class ProfileCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """The profile of an account that already exists (signed up on the web): `FreelancerCreate` without
-    the e-mail, which is the account's."""
-
-    full_name: Name
-    headline: ShortText
-    years_experience: Years
-    tjm: Tjm
-    available_from: date
-    remote_preference: RemotePreference
-    summary: LongText = ""
-    days_per_week: DaysPerWeek = 5
-    location: City = ""
-    orientation: Orientation = Orientation.BOTH
-    competences: Competences = msgspec.field(default_factory=list)
-    cto_missions: IdList = msgspec.field(default_factory=list)
-    sectors: Tags = msgspec.field(default_factory=list)
-    certifications: Certifications = msgspec.field(default_factory=list)
-    stack: Tags = msgspec.field(default_factory=list)
-    past_roles: PastRoles = msgspec.field(default_factory=list)
-    references: References = msgspec.field(default_factory=list)
-    phone: Phone | None = None
-    linkedin_url: Url | None = None
 
 
 class FreelancerUpdate(msgspec.Struct, forbid_unknown_fields=True):
