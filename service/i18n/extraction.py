@@ -116,6 +116,10 @@ def check() -> list[Problem]:
                     problems.append(Problem(domain, locale, label, "missing from the catalog", where))
                 elif locale == DEFAULT_LOCALE and (entry.fuzzy or not _translated(entry.string)):
                     problems.append(Problem(domain, locale, label, "not translated", where))
+                elif locale != DEFAULT_LOCALE and _any_text(entry.string):
+                    # The code's texts are English: an English entry holding text would replace them
+                    # (a French translation pasted there showed French on English pages).
+                    problems.append(Problem(domain, locale, label, "holds a text: leave it empty", where))
                 elif errors := list(entry.check(catalog)):
                     problems.append(Problem(domain, locale, label, f"bad translation: {errors[0]}", where))
             for key in known.keys() - extracted.messages.keys():
@@ -129,6 +133,10 @@ def _message_id(value: object) -> MessageId:
     if isinstance(value, tuple | list):
         return (str(value[0]), str(value[1]))
     return str(value)
+
+
+def _any_text(value: object) -> bool:
+    return any(bool(v) for v in value) if isinstance(value, tuple | list) else bool(value)
 
 
 def _translated(value: object) -> bool:

@@ -113,3 +113,14 @@ async def test_an_unknown_page_is_a_page_and_an_unknown_api_path_a_problem(clien
     assert "Page introuvable" in page.text
     api = await client.get("/api/v1/no-such-thing")
     assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
+
+
+async def test_an_english_page_holds_no_french(client: Client, database: Database) -> None:
+    """English entries of the catalogs stay empty: a French text pasted there showed on English pages."""
+    await create_web_account(database, Role.FREELANCER, "james@example.com")
+    browser = WebBrowser(client, language="en")
+    await browser.sign_in("james@example.com")
+    page = (await browser.get("/profile/edit")).text
+    assert "My profile" in page and "Proposals" in page
+    for french in ("Mon profil", "Propositions", "Mon compte"):
+        assert french not in page
