@@ -21,7 +21,7 @@ run: install
 
 ## The whole test suite: SQLite, and PostgreSQL (mandatory when CI=true).
 test: install
-	$(BIN)/pytest --durations=15
+	$(BIN)/pytest --numprocesses=auto --maxprocesses=4 --dist worksteal --durations=15
 
 lint: install
 	$(BIN)/ruff check .
