@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, work_queue: WorkQueue | None = 
         ),
         security=[{"apiKey": []}],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             AccountController,
             ReferenceController,
@@ -109,7 +109,6 @@ def create_app(settings: Settings | None = None, work_queue: WorkQueue | None = 
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         cors_config=CORSConfig(allow_origins=settings.cors_origins) if settings.cors_origins else None,
         middleware=[
-            locale_middleware,
             close_db_session,
             rate_limit_middleware(settings),
             DefineMiddleware(input_guard, max_body_bytes=settings.max_body_bytes),
@@ -124,3 +123,8 @@ def create_app(settings: Settings | None = None, work_queue: WorkQueue | None = 
         ],
         debug=False,
     )
+    # The reader's locale is chosen around Litestar's whole handler, not as a route middleware: an
+    # unknown path (no router matched) and an error raised by a middleware (CSRF, the input guard)
+    # are answered by the app's exception handlers, outside any route middleware.
+    app.asgi_handler = locale_middleware(app.asgi_handler)
+    return app

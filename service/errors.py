@@ -4,18 +4,17 @@ Services raise the named errors below; nothing else in the code builds an error 
 validation failures are 422 with `errors: [{field, reason, code, allowed?, suggestion?}]`, every
 invalid field at once (service.validation_requests re-checks what the decoder refused); a body that
 is not JSON is 400. Titles, details and reasons are in the reader's language: services word theirs
-with `_()` when they raise, and each handler answers in the locale the request negotiated (also for
-errors raised before the locale middleware ran, such as an unknown route).
+with `_()` when they raise, and each handler answers in the locale the request negotiated (the locale
+middleware wraps the app's whole handler, so an unknown route is answered in it too).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
-from functools import wraps
+from collections.abc import AsyncIterator
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any
 
 import msgspec
 from litestar import Request, Response
@@ -24,8 +23,7 @@ from litestar.response import Stream
 from litestar.types import ExceptionHandlersMap
 
 from service.db import Database
-from service.i18n import N_, _, pgettext, use_locale
-from service.i18n.middleware import locale_of_scope
+from service.i18n import N_, _, pgettext
 from service.validation import FieldError, valid_fields
 from service.validation_hooks import ReferenceCheck, reference_check
 from service.validation_requests import body_of, from_message, refused_fields
@@ -159,35 +157,12 @@ def problem_response(
     headers: dict[str, str] | None = None,
 ) -> Response[dict[str, Any]]:
     """The problem document in the reader's language (`title` is given in English)."""
-    locale = locale_of_scope(request.scope)
-    with use_locale(locale):
-        body = problem_document(
-            request, status=status, problem_type=problem_type, title=title, detail=detail, extra=extra
-        )
-    return Response(
-        body,
-        status_code=status,
-        media_type=PROBLEM_JSON,
-        headers={"Content-Language": locale, **(headers or {})},
+    body = problem_document(
+        request, status=status, problem_type=problem_type, title=title, detail=detail, extra=extra
     )
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-Handler = TypeVar("Handler", bound=Callable[..., Response[Any]])
-
-
-def _in_reader_locale(handler: Handler) -> Handler:
-    """Run a handler in the request's locale: errors raised before the locale middleware (an unknown
-    route, the input guard's) are answered outside the context it sets."""
-
-    @wraps(handler)
-    def localised(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-        with use_locale(locale_of_scope(request.scope)):
-            return handler(request, exc)
-
-    return localised  # type: ignore[return-value]
-
-
-@_in_reader_locale
 def _domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
     extra = dict(exc.extra)
     if isinstance(exc, InvalidInput):
@@ -207,7 +182,6 @@ def _domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> 
 _MISSING_PARAMETER = re.compile(r"Missing required (?P<source>\w+) parameter '(?P<name>[^']+)'")
 
 
-@_in_reader_locale
 def _validation_handler(
     request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[dict[str, Any]] | Stream:
@@ -260,35 +234,26 @@ def _with_reference_errors(
     Exception handlers are synchronous and the check reads the database, so the document is written
     when the response is sent (a one-chunk stream); should the check fail, the shape's errors stand.
     """
-    locale = locale_of_scope(request.scope)
 
     async def document() -> AsyncIterator[bytes]:
-        with use_locale(locale):
-            found = list(errors)
-            try:
-                database: Database = request.app.state.database
-                async with database.session() as session:
-                    found += await check(session, fields)
-            except Exception:
-                logger.exception(
-                    "checking the valid fields of %s %s failed", request.method, request.url.path
-                )
-            body = problem_document(
-                request,
-                status=HTTPStatus.UNPROCESSABLE_ENTITY,
-                problem_type="validation-error",
-                title="Invalid input",
-                detail=summary(found),
-                extra={"errors": [e.as_problem_item() for e in found]},
-            )
+        found = list(errors)
+        try:
+            database: Database = request.app.state.database
+            async with database.session() as session:
+                found += await check(session, fields)
+        except Exception:
+            logger.exception("checking the valid fields of %s %s failed", request.method, request.url.path)
+        body = problem_document(
+            request,
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+            problem_type="validation-error",
+            title="Invalid input",
+            detail=summary(found),
+            extra={"errors": [e.as_problem_item() for e in found]},
+        )
         yield msgspec.json.encode(body)
 
-    return Stream(
-        document(),
-        status_code=HTTPStatus.UNPROCESSABLE_ENTITY,
-        media_type=PROBLEM_JSON,
-        headers={"Content-Language": locale},
-    )
+    return Stream(document(), status_code=HTTPStatus.UNPROCESSABLE_ENTITY, media_type=PROBLEM_JSON)
 
 
 _MALFORMED_JSON = re.compile(r"JSON is malformed: (?P<what>.+) \(byte (?P<byte>[0-9]+)\)")
@@ -322,7 +287,6 @@ def _client_detail(detail: str, phrase: str) -> str:
     return detail
 
 
-@_in_reader_locale
 def _http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     status = exc.status_code
     if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
@@ -346,7 +310,6 @@ def _http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException)
     )
 
 
-@_in_reader_locale
 def _unexpected_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     """Last resort: log the traceback server-side, never send it to the client."""
     logger.exception("unhandled error on %s %s", request.method, request.url.path)

@@ -7,10 +7,13 @@ directory, next to the SQLite database. Tests may pass `memory` to keep them in 
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
+from litestar.stores.registry import StoreRegistry
 
 from service.settings import Settings
 
@@ -29,3 +32,11 @@ async def drop_expired(store: Store) -> None:
     """Stores that do not expire entries themselves are swept at sign-in, so old sessions never pile up."""
     if isinstance(store, MemoryStore | FileStore):
         await store.delete_expired()
+
+
+def with_session_store(stores: Any, name: str, store: Store) -> StoreRegistry | dict[str, Any]:
+    """The app's stores (a registry, a mapping or none yet) with `store` added under `name`."""
+    if isinstance(stores, StoreRegistry):
+        stores.register(name, store, allow_override=False)
+        return stores
+    return {**(stores or {}), name: store}

@@ -22,19 +22,15 @@ from litestar.middleware import DefineMiddleware
 from litestar.plugins import InitPluginProtocol
 from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
-from litestar.stores.base import Store
-from litestar.stores.registry import StoreRegistry
 
 from service.auth.actor import ANONYMOUS, roles
-from service.i18n.locale import set_locale
-from service.i18n.middleware import locale_of_scope
 from service.portal import account, company, freelancer
 from service.portal.errors import PORTAL_EXCEPTION_HANDLERS
 from service.portal.home import HomeController
 from service.portal.privacy import PrivacyPages
 from service.portal.session import CSRF_COOKIE, SESSION_COOKIE, SESSION_STORE, portal_session_config
 from service.portal.users import provide_company, provide_freelancer, provide_optional_user, provide_user
-from service.session_store import session_store
+from service.session_store import session_store, with_session_store
 from service.settings import Settings, get_settings
 from service.web.csrf import SessionBoundCSRFMiddleware
 from service.web.plugin import csrf_secret
@@ -110,7 +106,9 @@ class PortalPlugin(InitPluginProtocol):
         directories = template_config.directory
         existing = list(directories) if isinstance(directories, list | tuple) else [directories]
         template_config.directory = [*existing, TEMPLATES_DIR]
-        app_config.stores = _with_session_store(app_config.stores, session_store(settings, SESSION_STORE))
+        app_config.stores = with_session_store(
+            app_config.stores, SESSION_STORE, session_store(settings, SESSION_STORE)
+        )
         handlers = app_config.exception_handlers
         api_not_found = handlers.get(NotFoundException) or handlers.get(HTTPException)
         app_config.exception_handlers = {
@@ -132,17 +130,6 @@ def _html_for_unknown_pages(api_handler: Any) -> Any:
         path = request.url.path
         if api_handler is not None and (path == "/api" or path.startswith(_MACHINE_PREFIXES)):
             return api_handler(request, exc)  # type: ignore[no-any-return]
-        # No middleware runs for a path no router matched: choose the reader's language here. The
-        # page is rendered after this returns, so the locale stays set (each request is a task of
-        # its own, and the middleware sets it afresh for every matched request).
-        set_locale(locale_of_scope(request.scope))
         return PORTAL_EXCEPTION_HANDLERS[NotFoundException](request, exc)
 
     return handle
-
-
-def _with_session_store(stores: Any, store: Store) -> StoreRegistry | dict[str, Any]:
-    if isinstance(stores, StoreRegistry):
-        stores.register(SESSION_STORE, store, allow_override=False)
-        return stores
-    return {**(stores or {}), SESSION_STORE: store}

@@ -7,10 +7,8 @@ console's own, by status, in the reader's language; a service's detail is shown 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from functools import wraps
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response
@@ -19,13 +17,11 @@ from litestar.response import Redirect
 from litestar.types import ExceptionHandlersMap
 
 from service.errors import DomainError, InvalidInput
-from service.i18n import N_, _, use_locale
-from service.i18n.middleware import locale_of_scope
+from service.i18n import N_, _
 from service.web.session import SIGN_IN_PATH, SignInRequired, session_name
 from service.web.views import render
 
 logger = logging.getLogger("ctomatch.console")
-E = TypeVar("E", bound=Exception)
 
 
 def _sign_in_redirect(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any]:
@@ -52,20 +48,6 @@ STATUS_TITLES = {
 
 def status_title(status: int) -> str:
     return _(STATUS_TITLES.get(status, N_("Error")))
-
-
-def _in_readers_locale(
-    handler: Callable[[Request[Any, Any, Any], E], Response[Any]],
-) -> Callable[[Request[Any, Any, Any], E], Response[Any]]:
-    """Run a handler in the request's locale: an error raised by a middleware (the CSRF check) is
-    handled after the locale middleware has reset it."""
-
-    @wraps(handler)
-    def localised(request: Request[Any, Any, Any], exc: E) -> Response[Any]:
-        with use_locale(locale_of_scope(request.scope)):
-            return handler(request, exc)
-
-    return localised
 
 
 def _page(request: Request[Any, Any, Any], status: int, title: str, detail: str) -> Response[Any]:
@@ -120,8 +102,8 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
 
 CONSOLE_EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     SignInRequired: _sign_in_redirect,
-    DomainError: _in_readers_locale(_domain_error),
-    ValidationException: _in_readers_locale(_http_error),
-    HTTPException: _in_readers_locale(_http_error),
-    Exception: _in_readers_locale(_unexpected),
+    DomainError: _domain_error,
+    ValidationException: _http_error,
+    HTTPException: _http_error,
+    Exception: _unexpected,
 }

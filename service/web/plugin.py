@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment
 from litestar import Router
@@ -23,13 +22,12 @@ from litestar.plugins import InitPluginProtocol
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.routes import HTTPRoute
 from litestar.static_files import create_static_files_router
-from litestar.stores.memory import MemoryStore
-from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
 
 from service.auth.actor import ANONYMOUS, roles
 from service.i18n import current_locale, format_number
 from service.i18n.jinja import install_i18n
+from service.session_store import session_store, with_session_store
 from service.settings import Settings, get_settings
 from service.web.actions import ConsoleActions
 from service.web.csrf import SessionBoundCSRFMiddleware
@@ -128,13 +126,7 @@ class WebConsolePlugin(InitPluginProtocol):
         app_config.template_config = TemplateConfig(
             directory=TEMPLATES_DIR, engine=JinjaTemplateEngine, engine_callback=_register_filters
         )
-        app_config.stores = _with_session_store(app_config.stores)
+        app_config.stores = with_session_store(
+            app_config.stores, SESSION_STORE, session_store(settings, SESSION_STORE)
+        )
         return app_config
-
-
-def _with_session_store(stores: Any) -> StoreRegistry | dict[str, Any]:
-    """Add the console's in-memory session store (one API process) to whatever stores exist."""
-    if isinstance(stores, StoreRegistry):
-        stores.register(SESSION_STORE, MemoryStore(), allow_override=False)
-        return stores
-    return {**(stores or {}), SESSION_STORE: MemoryStore()}

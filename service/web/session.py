@@ -28,7 +28,6 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.di import NamedDependency
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
-from litestar.stores.memory import MemoryStore
 from litestar.types import Empty, Message, ScopeSession
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +36,7 @@ from models import Account, ApiKey
 from models.enums import Role
 from service.auth.actor import Actor
 from service.handler_params import DbSession
+from service.session_store import drop_expired
 
 CONSOLE_PATH = "/console"
 SIGN_IN_PATH = f"{CONSOLE_PATH}/sign-in"
@@ -147,7 +147,7 @@ def safe_next(value: str | None, default: str = CONSOLE_PATH) -> str:
 async def sign_in(request: Request[Any, Any, Any], operator: ConsoleOperator) -> Cookie:
     """Open the session (under a new id) and return the cookie that retires the pre-sign-in CSRF token.
 
-    Expired sessions of the in-memory store are dropped here too, so abandoned ones never pile up.
+    Expired sessions of a file or in-memory store are dropped here too, so abandoned ones never pile up.
     """
     request.set_session(
         {
@@ -158,9 +158,7 @@ async def sign_in(request: Request[Any, Any, Any], operator: ConsoleOperator) ->
             _ROTATE: True,
         }
     )
-    store = request.app.stores.get(SESSION_STORE)
-    if isinstance(store, MemoryStore):
-        await store.delete_expired()
+    await drop_expired(request.app.stores.get(SESSION_STORE))
     return Cookie(key=CSRF_COOKIE, value="", max_age=0, path=CONSOLE_PATH, httponly=True, samesite="lax")
 
 

@@ -16,7 +16,7 @@ from litestar.response import Template
 from matching import FACTOR_NAMES
 from models.enums import MatchStatus
 from service.errors import FieldError, InvalidInput
-from service.i18n import _, current_locale, use_locale
+from service.i18n import _
 from service.matches.services import QueueFilters
 from service.web.labels import TJM_POSITIONS, factor_labels, page_labels
 from service.web.session import take_flash
@@ -25,19 +25,6 @@ assert set(factor_labels()) == set(FACTOR_NAMES), "a factor of the engine has no
 
 PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 20
-
-
-class LocalisedTemplate(Template):
-    """A page drawn in the locale it was made in, even when it is sent from outside the request's
-    locale (an error raised by a middleware is answered after the locale middleware has finished)."""
-
-    def __init__(self, *args: Any, locale: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.locale = locale
-
-    def to_asgi_response(self, *args: Any, **kwargs: Any) -> Any:
-        with use_locale(self.locale):
-            return super().to_asgi_response(*args, **kwargs)
 
 
 def render(
@@ -50,8 +37,7 @@ def render(
 ) -> Template:
     """A page with what the layout needs: who is signed in, the pending flash message, the path, and
     the labels of the product's codes in the reader's language."""
-    return LocalisedTemplate(
-        locale=current_locale(),
+    return Template(
         template_name=template,
         context={
             **context,

@@ -18,9 +18,12 @@ from sqlalchemy import select
 from models import Account
 from models.enums import Role
 from service.accounts.passwords import hash_password
+from service.app import create_app
 from service.db import Database
 from service.web.session import CSRF_COOKIE, SESSION_COOKIE
+from tests.conftest import Backend
 from tests.factories import Caller, unique_email
+from tests.work_queue import RecordingWorkQueue
 
 Client = AsyncTestClient[Any]
 PASSWORD = "une phrase de passe assez longue"
@@ -161,3 +164,19 @@ async def test_a_key_session_ignores_a_password_change(
     assert signed_in.status_code == 303
     await _change(database, operator.id, password_hash=hash_password("another passphrase, longer"))
     assert (await web.get("/console/queue")).status_code == 200
+
+
+async def test_a_console_session_survives_a_restart_of_the_api(
+    web: Client, database: Database, backend: Backend, work_queue: RecordingWorkQueue
+) -> None:
+    """Sessions live in the session store (files under the data directory here, Redis in production),
+    not in the process: a new app on the same settings still knows the signed-in operator."""
+    _, email = await _account_with_password(database, Role.OPERATOR)
+    await _sign_in(web, email, PASSWORD)
+    assert (await web.get("/console/queue")).status_code == 200
+    restarted = create_app(backend.settings, work_queue=work_queue)
+    async with AsyncTestClient(app=restarted) as after:
+        after.cookies = web.cookies
+        after.headers["Accept-Language"] = "en"
+        page = await after.get("/console/queue", follow_redirects=False)
+        assert page.status_code == 200 and "Signed in as" in page.text

@@ -110,7 +110,10 @@ async def test_next_never_leaves_the_site(client: Client, database: Database) ->
 async def test_an_unknown_page_is_a_page_and_an_unknown_api_path_a_problem(client: Client) -> None:
     page = await WebBrowser(client).get("/no-such-page")
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
-    assert "Page introuvable" in page.text
+    assert "Page introuvable" in page.text and page.headers["content-language"] == "fr"
+    english = await WebBrowser(client, language="en").get("/no-such-page")
+    assert "Page not found" in english.text and english.headers["content-language"] == "en"
+    assert "Page introuvable" not in english.text
     api = await client.get("/api/v1/no-such-thing")
     assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
 
