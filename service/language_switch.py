@@ -12,7 +12,9 @@ from litestar.response import Redirect
 
 from service.auth.actor import ANONYMOUS, roles
 from service.errors import NotFound
+from service.i18n import _
 from service.i18n.locale import LOCALE_COOKIE, SUPPORTED_LOCALES
+from service.validation_texts import shown
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -40,6 +42,12 @@ def switch_language(
     next_path: Annotated[str | None, QueryParameter(name="next")] = None,
 ) -> Response[Any]:
     if code not in SUPPORTED_LOCALES:
-        raise NotFound(f"no language {code!r}; available: {', '.join(SUPPORTED_LOCALES)}")
+        raise NotFound(
+            _(
+                "no language '%(code)s'; available: %(available)s",
+                code=shown(code),
+                available=", ".join(SUPPORTED_LOCALES),
+            )
+        )
     cookie = Cookie(key=LOCALE_COOKIE, value=code, max_age=ONE_YEAR, path="/", samesite="lax", httponly=False)
     return Redirect(safe_local_path(next_path), status_code=303, cookies=[cookie])

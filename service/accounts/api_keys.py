@@ -18,6 +18,7 @@ from models import Account, ApiKey
 from models.base import utcnow
 from service.auth.keys import display_prefix, generate_api_key, hash_api_key
 from service.errors import FieldError, InvalidInput, NotFound
+from service.i18n import _
 
 logger = logging.getLogger("ctomatch.accounts")
 
@@ -49,9 +50,9 @@ def clean_label(label: str) -> str:
     """The label as stored; `InvalidInput` (field `body.label`) when empty or too long."""
     text = " ".join(label.split())
     if not text:
-        raise InvalidInput([FieldError("body.label", "give the key a label, e.g. the tool that uses it")])
+        raise InvalidInput([FieldError("body.label", _("give the key a label, e.g. the tool that uses it"))])
     if len(text) > LABEL_MAX:
-        raise InvalidInput([FieldError("body.label", f"at most {LABEL_MAX} characters")])
+        raise InvalidInput([FieldError("body.label", _("at most %(n)s characters", n=LABEL_MAX))])
     return text
 
 
@@ -82,7 +83,7 @@ async def revoke_key(
     missing one); without, any key (operators). Revoking a revoked key changes nothing."""
     row = await session.get(ApiKey, key_id)
     if row is None or (owner_id is not None and row.account_id != owner_id):
-        raise NotFound(f"no API key {key_id}")
+        raise NotFound(_("no API key %(id)s", id=key_id))
     if row.revoked_at is None:
         await session.execute(
             update(ApiKey)

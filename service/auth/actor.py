@@ -21,6 +21,7 @@ from models.base import utcnow
 from models.enums import Role
 from service.auth.keys import hash_api_key
 from service.errors import Forbidden, Unauthenticated
+from service.i18n import _
 
 API_KEY_HEADER = "X-API-Key"
 ANONYMOUS = "anonymous"
@@ -134,15 +135,21 @@ async def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: Ba
                 if await touch_key(session, resolved[1]):
                     await session.commit()
         if actor is None:
-            raise Unauthenticated(f"the API key in the {API_KEY_HEADER} header is unknown or revoked")
+            raise Unauthenticated(
+                _("the API key in the %(header)s header is unknown or revoked", header=API_KEY_HEADER)
+            )
     connection.scope["user"] = actor
     if ANONYMOUS in allowed:
         return
     if actor is None:
-        raise Unauthenticated(f"send a valid API key in the {API_KEY_HEADER} header")
+        raise Unauthenticated(_("send a valid API key in the %(header)s header", header=API_KEY_HEADER))
     if str(actor.role) not in allowed:
         raise Forbidden(
-            f"role '{actor.role}' may not call this endpoint (allowed: {', '.join(sorted(allowed))})"
+            _(
+                "role '%(role)s' may not call this endpoint (allowed: %(allowed)s)",
+                role=actor.role,
+                allowed=", ".join(sorted(allowed)),
+            )
         )
 
 
@@ -154,5 +161,5 @@ def current_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor | Non
 
 def require_actor(actor: Actor | None) -> Actor:
     if actor is None:
-        raise Unauthenticated(f"send a valid API key in the {API_KEY_HEADER} header")
+        raise Unauthenticated(_("send a valid API key in the %(header)s header", header=API_KEY_HEADER))
     return actor

@@ -41,9 +41,9 @@ async def confirm_availability(session: AsyncSession, actor: Actor, profile_id: 
     """
     profile = await session.get(FreelancerProfile, profile_id)
     if profile is None:
-        raise NotFound(f"no freelancer profile {profile_id}")
+        raise NotFound(_("no freelancer profile %(id)s", id=profile_id))
     if actor.freelancer_id != profile.id:
-        raise Forbidden("only the freelancer themself may confirm their availability")
+        raise Forbidden(_("only the freelancer themself may confirm their availability"))
     now = utcnow()
     await session.execute(
         update(FreelancerProfile)

@@ -213,9 +213,9 @@ async def create_profile_for_account(
     confirmed. Same checks and scoring as `register_freelancer`; one profile per account (409)."""
     account = await session.get(Account, account_id)
     if account is None or account.role is not Role.FREELANCER:
-        raise Forbidden("only a freelancer account may have a freelancer profile")
+        raise Forbidden(_("only a freelancer account may have a freelancer profile"))
     if await session.scalar(select(FreelancerProfile.id).where(FreelancerProfile.account_id == account_id)):
-        raise Conflict("this account already has a profile: change it instead")
+        raise Conflict(_("this account already has a profile: change it instead"))
     await _validate_profile_fields(
         session,
         competences=data.competences,
@@ -236,7 +236,7 @@ async def create_profile_for_account(
         await session.commit()
     except IntegrityError as exc:  # the same account, twice at once: the unique account_id refuses one
         await session.rollback()
-        raise Conflict("this account already has a profile: change it instead") from exc
+        raise Conflict(_("this account already has a profile: change it instead")) from exc
     if queue is not None:
         await queue.profile_changed(profile.id)
     return profile

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_percent as babel_format_percent
 
 from service.i18n.locale import current_locale
 
@@ -41,6 +42,14 @@ def format_number(value: float | None, locale: str | None = None) -> str:
         return "—"
     code = _locale(locale)
     return format_decimal(value, locale=_BABEL_LOCALE[code])
+
+
+def format_percent(value: float | None, locale: str | None = None) -> str:
+    """A whole percentage from 0-100 ("34 %" in French, "34%" in English); "—" for no value."""
+    if value is None:
+        return "—"
+    code = _locale(locale)
+    return babel_format_percent(round(value) / 100, locale=_BABEL_LOCALE[code])
 
 
 def format_date(value: date | None, locale: str | None = None) -> str:

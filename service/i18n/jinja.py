@@ -12,7 +12,14 @@ from typing import Any
 from jinja2 import Environment
 
 from service.i18n.catalogs import translations_for
-from service.i18n.formatting import format_date, format_datetime, format_money, format_number, localised
+from service.i18n.formatting import (
+    format_date,
+    format_datetime,
+    format_money,
+    format_number,
+    format_percent,
+    localised,
+)
 from service.i18n.locale import SUPPORTED_LOCALES, current_locale
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
@@ -41,7 +48,13 @@ def install_i18n(environment: Environment) -> None:
         gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext, newstyle=True
     )
     environment.filters.update(
-        {"money": format_money, "date": format_date, "datetime": format_datetime, "number": format_number}
+        {
+            "money": format_money,
+            "date": format_date,
+            "datetime": format_datetime,
+            "number": format_number,
+            "percent": format_percent,
+        }
     )
     globals_: dict[str, Any] = {
         "locale": current_locale,

@@ -11,6 +11,7 @@ from models import RateBand
 from service.engine_inputs.rows import grid_from_rows
 from service.errors import FieldError, InvalidInput, NotFound
 from service.explanations import MarketCheck, render_market_check
+from service.i18n import _
 from service.reference.services import get_rate_band, list_rate_bands
 
 
@@ -55,7 +56,7 @@ def describe_position(band: RateBand, tjm: int) -> str:
 async def resolve_band(session: AsyncSession, years: float | None, band_id: str | None) -> RateBand:
     if (years is None) == (band_id is None):
         raise InvalidInput(
-            [FieldError("query.years", "give exactly one of 'years' (a freelancer) or 'band' (a mission)")]
+            [FieldError("query.years", _("give exactly one of 'years' (a freelancer) or 'band' (a mission)"))]
         )
     if band_id is not None:
         try:

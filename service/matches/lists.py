@@ -25,6 +25,7 @@ from service.auth.actor import Actor
 from service.errors import Forbidden, NotFound
 from service.explanations import Audience, audience_of, reason_codes, render_reasons
 from service.freelancers.availability import is_confirmed
+from service.i18n import _
 from service.matches.schemas import MatchList, MatchOut, ReasonCodeOut, SkillGapsOut
 from service.matches.transitions import PROPOSED_STATUSES
 from service.missions.services import budget_fields
@@ -179,7 +180,7 @@ async def _mission(session: AsyncSession, mission_id: int) -> tuple[Mission, Seq
     """
     row = (await session.execute(_mission_statement(), {"mission_id": mission_id})).one_or_none()
     if row is None:
-        raise NotFound(f"no mission {mission_id}")
+        raise NotFound(_("no mission %(id)s", id=mission_id))
     values = row._mapping
     mission = Mission(**{column.key: values[column] for column in Mission.__table__.c})
     return mission, await rate_bands_at(session, (int(row.grid_bands), row.grid_updated_at))
@@ -193,9 +194,9 @@ async def matches_for_mission(
 ) -> MatchList:
     mission, bands = await _mission(session, mission_id)
     if actor.role is Role.COMPANY and actor.company_id != mission.company_id:
-        raise NotFound(f"no mission {mission_id}")  # another company's mission: as if missing
+        raise NotFound(_("no mission %(id)s", id=mission_id))  # another company's mission: as if missing
     if not (actor.is_operator or actor.company_id == mission.company_id):
-        raise Forbidden("only the company that posted the mission, or an operator, may see its matches")
+        raise Forbidden(_("only the company that posted the mission, or an operator, may see its matches"))
     items, total = await _page(
         session,
         "mission",
@@ -220,9 +221,9 @@ async def matches_for_freelancer(
 ) -> MatchList:
     profile = (await session.execute(_PROFILE_REVISIONS, {"profile_id": profile_id})).one_or_none()
     if profile is None:
-        raise NotFound(f"no freelancer profile {profile_id}")
+        raise NotFound(_("no freelancer profile %(id)s", id=profile_id))
     if not (actor.is_operator or actor.freelancer_id == profile.id):
-        raise Forbidden("only the freelancer themself, or an operator, may see their matches")
+        raise Forbidden(_("only the freelancer themself, or an operator, may see their matches"))
     items, total = await _page(
         session,
         "freelancer",

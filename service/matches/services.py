@@ -20,6 +20,7 @@ from service.auth.actor import Actor
 from service.background.queue import WorkQueue
 from service.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, PreconditionRequired
 from service.explanations import audience_of
+from service.i18n import _
 from service.matches.lists import listed_match_out, listed_matches, match_out
 from service.matches.schemas import DecisionIn, DecisionOut, MatchDetail, ReviewItem
 from service.matches.transitions import (
@@ -47,7 +48,7 @@ async def _load(session: AsyncSession, match_id: int) -> tuple[Match, Mission, C
         )
     ).one_or_none()
     if row is None:
-        raise NotFound(f"no match {match_id}")
+        raise NotFound(_("no match %(id)s", id=match_id))
     return row[0], row[1], row[2], row[3]
 
 
@@ -59,7 +60,7 @@ def _ensure_visible(actor: Actor, match: Match, mission: Mission) -> None:
         actor.role is Role.FREELANCER and actor.freelancer_id == match.freelancer_id
     )
     if not own or match.status not in PROPOSED_STATUSES:
-        raise NotFound(f"no match {match.id}")
+        raise NotFound(_("no match %(id)s", id=match.id))
 
 
 async def read_match(session: AsyncSession, actor: Actor, match_id: int) -> MatchDetail:
@@ -81,14 +82,14 @@ async def decide(
     if_match: str | None,
     queue: WorkQueue | None = None,
 ) -> MatchDetail:
-    match, mission, _, _ = await _load(session, match_id)
+    match, mission, _company, _profile = await _load(session, match_id)
     _ensure_visible(actor, match, mission)
     expected = parse_if_match(if_match)
     if expected is None:
         expected = data.version
     if expected is None:
         raise PreconditionRequired(
-            "send the match's version as If-Match (its ETag) or in the body as `version`",
+            _("send the match's version as If-Match (its ETag) or in the body as `version`"),
             extra={"current_status": match.status, "version": match.version},
         )
     try:
@@ -99,11 +100,17 @@ async def decide(
         raise Conflict(str(exc), extra={"current_status": exc.current, "version": match.version}) from exc
     reason = data.reason.strip()
     if RULES[data.action].reason_required and not reason:
-        raise InvalidInput([FieldError("body.reason", f"a reason is required to {data.action}")])
+        reason_required = _("a reason is required to %(action)s", action=data.action)
+        raise InvalidInput([FieldError("body.reason", reason_required)])
     if expected != match.version:
         raise Conflict(
-            f"match {match.id} changed since version {expected}: "
-            f"it is now {match.status} (version {match.version})",
+            _(
+                "match %(id)s changed since version %(expected)s: it is now %(status)s (version %(version)s)",
+                id=match.id,
+                expected=expected,
+                status=match.status,
+                version=match.version,
+            ),
             extra={"current_status": match.status, "version": match.version},
         )
     from_status = match.status
@@ -121,10 +128,14 @@ async def decide(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         await session.rollback()
-        current, _, _, _ = await _load(session, match_id)
+        current = (await _load(session, match_id))[0]
         raise Conflict(
-            f"match {match_id} was decided by someone else: "
-            f"it is now {current.status} (version {current.version})",
+            _(
+                "match %(id)s was decided by someone else: it is now %(status)s (version %(version)s)",
+                id=match_id,
+                status=current.status,
+                version=current.version,
+            ),
             extra={"current_status": current.status, "version": current.version},
         )
     decision = MatchDecision(
@@ -145,7 +156,7 @@ async def decide(
 
 async def history(session: AsyncSession, match_id: int) -> list[DecisionOut]:
     if await session.get(Match, match_id) is None:
-        raise NotFound(f"no match {match_id}")
+        raise NotFound(_("no match %(id)s", id=match_id))
     rows = await session.execute(
         select(MatchDecision, Account)
         .outerjoin(Account, MatchDecision.actor_account_id == Account.id)

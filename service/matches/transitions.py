@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from models.enums import MatchStatus, Role
+from service.i18n import _
 
 S = MatchStatus
 
@@ -70,11 +71,17 @@ def next_status(action: Action, role: Role, current: MatchStatus) -> MatchStatus
     """The status `action` leads to, or TransitionRefused naming the current status."""
     rule = RULES[action]
     if role is not rule.role and role is not Role.OPERATOR:
-        raise PermissionError(f"a {role} cannot {action} a match")
+        raise PermissionError(_("a %(role)s cannot %(action)s a match", role=role, action=action))
     if current not in rule.from_statuses:
         allowed = ", ".join(sorted(rule.from_statuses))
         raise TransitionRefused(
-            f"cannot {action} a match that is {current} (only from: {allowed})", current=current
+            _(
+                "cannot %(action)s a match that is %(status)s (only from: %(allowed)s)",
+                action=action,
+                status=current,
+                allowed=allowed,
+            ),
+            current=current,
         )
     return rule.to_status
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Notification
 from models.base import utcnow
 from service.errors import NotFound
+from service.i18n import _
 
 #: Most notifications shown on one page of the centre.
 PAGE_SIZE = 50
@@ -38,7 +39,7 @@ async def notifications_of(
 async def mark_read(session: AsyncSession, account_id: int, notification_id: int) -> Notification:
     row = await session.get(Notification, notification_id)
     if row is None or row.recipient_account_id != account_id:
-        raise NotFound(f"no notification {notification_id}")
+        raise NotFound(_("no notification %(id)s", id=notification_id))
     if row.read_at is None:
         row.read_at = utcnow()
         await session.commit()

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Notification
 from service.errors import NotFound
+from service.i18n import _
 from service.settings import Settings
 
 MAILBOX_SIZE = 100
@@ -33,5 +34,5 @@ async def mailbox_messages(session: AsyncSession, *, limit: int = MAILBOX_SIZE) 
 async def mailbox_message(session: AsyncSession, notification_id: int) -> Notification:
     row = await session.get(Notification, notification_id)
     if row is None:
-        raise NotFound(f"no message {notification_id}")
+        raise NotFound(_("no message %(id)s", id=notification_id))
     return row

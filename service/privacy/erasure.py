@@ -40,6 +40,7 @@ from models.base import utcnow
 from models.enums import MissionStatus
 from service.background.queue import WorkQueue
 from service.errors import Conflict, NotFound
+from service.i18n import _
 
 logger = logging.getLogger("ctomatch.privacy")
 
@@ -115,9 +116,9 @@ async def erase_account(
     """Erase `account_id` (asked by itself or by an operator, `by_account_id`); see the module docstring."""
     account = await session.scalar(select(Account).where(Account.id == account_id).with_for_update())
     if account is None:
-        raise NotFound(f"no account {account_id}")
+        raise NotFound(_("no account %(id)s", id=account_id))
     if account.erased_at is not None:
-        raise Conflict(f"account {account_id} was already erased")
+        raise Conflict(_("account %(id)s was already erased", id=account_id))
     profile = await session.scalar(
         select(FreelancerProfile)
         .where(FreelancerProfile.account_id == account_id)

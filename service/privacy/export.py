@@ -29,6 +29,7 @@ from models import (
 )
 from models.base import Base, utcnow
 from service.errors import NotFound
+from service.i18n import _
 
 #: Columns never exported: secrets are stored as hashes, and a hash is of no use to its owner.
 SECRET_COLUMNS: Final = frozenset({"password_hash", "api_key_hash", "key_hash", "token_hash"})
@@ -69,7 +70,7 @@ async def _matches(session: AsyncSession, *where: Any) -> list[dict[str, Any]]:
 async def export_account(session: AsyncSession, account_id: int) -> dict[str, Any]:
     account = await session.get(Account, account_id)
     if account is None:
-        raise NotFound(f"no account {account_id}")
+        raise NotFound(_("no account %(id)s", id=account_id))
     data: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "exported_at": utcnow().isoformat(),

@@ -26,6 +26,7 @@ from matching import ALGORITHM_VERSION
 from models import FreelancerProfile, Mission, ScoringJob, ScoringJobChunk
 from models.enums import ChunkState, JobState
 from service.errors import NotFound
+from service.i18n import _
 from service.scoring.services import load_missions, score_missions_uncommitted
 from service.settings import Settings
 
@@ -375,7 +376,7 @@ async def _mark_profiles_scored(session: AsyncSession, planned_at: datetime) -> 
 async def get_job(session: AsyncSession, job_id: str) -> ScoringJob:
     job = await session.get(ScoringJob, job_id, populate_existing=True)
     if job is None:
-        raise NotFound(f"no job {job_id}")
+        raise NotFound(_("no job %(id)s", id=job_id))
     return job
 
 

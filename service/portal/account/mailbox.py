@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get
 from service.auth.actor import ANONYMOUS, roles
 from service.errors import NotFound
 from service.handler_params import AppSettings, DbSession, PathId
+from service.i18n import _
 from service.notifications.mailbox import mailbox_enabled, mailbox_message, mailbox_messages
 from service.portal.account.links_in_text import linkified
 from service.portal.render import page
@@ -22,7 +23,7 @@ MAILBOX: Final = (
 
 def _require_mailbox(enabled: bool) -> None:
     if not enabled:
-        raise NotFound("no development mailbox here")
+        raise NotFound(_("no development mailbox here"))
 
 
 class MailboxController(Controller):

@@ -148,7 +148,7 @@ async def _proposals(session: AsyncSession, user: PortalUser, matches: list[Matc
 
 def _profile_id(user: PortalUser) -> int:
     if user.actor.freelancer_id is None:
-        raise NotFound("no profile yet")
+        raise NotFound(_("no profile yet"))
     return user.actor.freelancer_id
 
 
