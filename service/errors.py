@@ -210,10 +210,9 @@ def _validation_handler(
     return _invalid_input_response(request, errors)
 
 
-def _invalid_input_response(
-    request: Request[Any, Any, Any], errors: list[FieldError]
-) -> Response[dict[str, Any]]:
-    return problem_response(
+def _invalid_input_document(request: Request[Any, Any, Any], errors: list[FieldError]) -> dict[str, Any]:
+    """The 422 problem listing every invalid field."""
+    return problem_document(
         request,
         status=HTTPStatus.UNPROCESSABLE_ENTITY,
         problem_type="validation-error",
@@ -221,6 +220,13 @@ def _invalid_input_response(
         detail=summary(errors),
         extra={"errors": [e.as_problem_item() for e in errors]},
     )
+
+
+def _invalid_input_response(
+    request: Request[Any, Any, Any], errors: list[FieldError]
+) -> Response[dict[str, Any]]:
+    body = _invalid_input_document(request, errors)
+    return Response(body, status_code=HTTPStatus.UNPROCESSABLE_ENTITY, media_type=PROBLEM_JSON)
 
 
 def _with_reference_errors(
@@ -243,15 +249,7 @@ def _with_reference_errors(
                 found += await check(session, fields)
         except Exception:
             logger.exception("checking the valid fields of %s %s failed", request.method, request.url.path)
-        body = problem_document(
-            request,
-            status=HTTPStatus.UNPROCESSABLE_ENTITY,
-            problem_type="validation-error",
-            title="Invalid input",
-            detail=summary(found),
-            extra={"errors": [e.as_problem_item() for e in found]},
-        )
-        yield msgspec.json.encode(body)
+        yield msgspec.json.encode(_invalid_input_document(request, found))
 
     return Stream(document(), status_code=HTTPStatus.UNPROCESSABLE_ENTITY, media_type=PROBLEM_JSON)
 

@@ -60,23 +60,20 @@ class Site:
 class People:
     """The accounts one run of the journey creates, in its language."""
 
-    language: str
+    freelancer: str
+    company: str
+    freelancer_name: str
+    company_name: str
 
-    @property
-    def freelancer(self) -> str:
-        return f"camille.{self.language}@cto.test"
-
-    @property
-    def company(self) -> str:
-        return f"direction.{self.language}@payflow.test"
-
-    @property
-    def freelancer_name(self) -> str:
-        return f"Camille Lefèvre {self.language.upper()}"
-
-    @property
-    def company_name(self) -> str:
-        return f"PayFlow {self.language.upper()}"
+    @classmethod
+    def speaking(cls, language: str) -> People:
+        tag = language.upper()
+        return cls(
+            f"camille.{language}@cto.test",
+            f"direction.{language}@payflow.test",
+            f"Camille Lefèvre {tag}",
+            f"PayFlow {tag}",
+        )
 
 
 def t(language: str, text: str, **params: Any) -> str:
@@ -270,7 +267,7 @@ def _freelancer_is_interested(page: Page, language: str, match_id: int) -> None:
     page.goto("/profile")
     expect(page.locator("header .badge")).to_be_visible()  # the unread count
     page.goto("/notifications")
-    _check(page, "notifications", language)
+    _check(page, "notifications-freelancer", language)
     page.locator(f"a[href='/proposals/{match_id}']").first.click()
     expect(page).to_have_url(re.compile(rf"/proposals/{match_id}$"))
     _check(page, "proposal-freelancer", language)
@@ -284,7 +281,12 @@ def _freelancer_is_interested(page: Page, language: str, match_id: int) -> None:
 
 
 def _company_accepts(page: Page, language: str, people: People, mission_id: int, match_id: int) -> None:
-    page.goto(f"/missions/{mission_id}/proposals/{match_id}")
+    page.goto("/missions")
+    expect(page.locator("header .badge")).to_be_visible()  # the proposal and the freelancer's interest
+    page.goto("/notifications")
+    _check(page, "notifications-company", language)
+    page.locator(f"a[href='/missions/{mission_id}/proposals/{match_id}']").first.click()
+    expect(page).to_have_url(re.compile(rf"/missions/{mission_id}/proposals/{match_id}$"))
     expect(page.get_by_role("heading", name=people.freelancer_name)).to_be_visible()
     assert people.freelancer not in page.content(), "no contact before accepting"
     _check(page, "proposal-company", language)
@@ -348,7 +350,7 @@ def _freelancer_takes_and_erases_its_data(page: Page, language: str, people: Peo
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_from_sign_up_to_accepted_proposal_then_erasure(browser: Browser, site: Site, language: str) -> None:
-    people = People(language)
+    people = People.speaking(language)
     freelancer = _context(browser, site, language).new_page()
     company = _context(browser, site, language).new_page()
     operator = _context(browser, site, language).new_page()
