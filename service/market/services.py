@@ -35,6 +35,16 @@ def market_position(band: RateBand, tjm: int) -> MarketPosition:
     return MarketPosition.WITHIN
 
 
+def budget_position(band: RateBand, tjm_min: int, tjm_max: int) -> MarketPosition:
+    """Where a mission's budget stands against its band: below when even its maximum is under the
+    market's low, above when even its minimum is over the market's high, within when they overlap."""
+    if tjm_max < band.tjm_low:
+        return MarketPosition.BELOW
+    if tjm_min > band.tjm_high:
+        return MarketPosition.ABOVE
+    return MarketPosition.WITHIN
+
+
 def market_check(band: RateBand, tjm: int) -> MarketCheck:
     """The rate against the band's figures, as the explanations word it."""
     return MarketCheck(

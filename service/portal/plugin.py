@@ -118,7 +118,8 @@ class PortalPlugin(InitPluginProtocol):
         return app_config
 
 
-#: Paths whose unknown URLs answer like the API (problem+json); the console has its own router.
+#: Paths whose unknown URLs are answered by the handler in place before (the API's problem+json; the
+#: console's error page for /console, see service.web.errors.console_page_for_unknown_paths).
 _MACHINE_PREFIXES = ("/api/", "/docs", "/metrics", "/health", "/console")
 
 

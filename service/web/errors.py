@@ -12,13 +12,18 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, PermissionDeniedException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.response import Redirect
-from litestar.types import ExceptionHandlersMap
+from litestar.types import ExceptionHandler, ExceptionHandlersMap
 
 from service.errors import DomainError, InvalidInput
 from service.i18n import N_, _
-from service.web.session import SIGN_IN_PATH, SignInRequired, session_name
+from service.web.session import CONSOLE_PATH, SIGN_IN_PATH, SignInRequired, session_name
 from service.web.views import render
 
 logger = logging.getLogger("ctomatch.console")
@@ -107,3 +112,16 @@ CONSOLE_EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     HTTPException: _http_error,
     Exception: _unexpected,
 }
+
+
+def console_page_for_unknown_paths(fallback: ExceptionHandler[Any] | None) -> ExceptionHandler[Any]:
+    """The app-level 404 handler: no router matched an unknown `/console/...` path, so the console's
+    own handlers never see it; it still gets the console's error page, other paths the `fallback`."""
+
+    def handle(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
+        path = request.url.path
+        if fallback is None or path == CONSOLE_PATH or path.startswith(CONSOLE_PATH + "/"):
+            return _http_error(request, exc)
+        return fallback(request, exc)
+
+    return handle

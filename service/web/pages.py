@@ -21,6 +21,7 @@ from service.auth.actor import ANONYMOUS, roles
 from service.explanations import render_exclusion
 from service.handler_params import DbSession, PathId
 from service.i18n import localised
+from service.market.services import budget_position
 from service.matches.lists import MatchListFilters, matches_for_mission
 from service.matches.schemas import MatchOut
 from service.matches.services import history, read_match, review_queue
@@ -159,11 +160,18 @@ class ConsolePages(Controller):
         filters = MissionFilters(status=None if status == "all" else MissionStatus(status), sort="start_date")
         page = PageParams(limit=MISSIONS_PAGE_SIZE, offset=offset)
         missions, total = await list_missions_for(db_session, operator.actor, filters, page)
+        bands = await _bands(db_session)
         context = {
             "missions": missions,
             "status": status,
             "pager": Pager(offset, MISSIONS_PAGE_SIZE, total),
-            "bands": await _bands(db_session),
+            "bands": bands,
+            # Only an open mission's budget still matters: a closed one shows no position.
+            "budget_positions": {
+                m.id: str(budget_position(bands[m.seniority], m.tjm_min, m.tjm_max))
+                for m in missions
+                if m.status == MissionStatus.OPEN and m.seniority in bands
+            },
         }
         return render(request, "missions.html", context, signed_in_as=operator.name)
 

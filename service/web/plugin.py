@@ -17,6 +17,7 @@ from litestar.config.app import AppConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.middleware import DefineMiddleware
 from litestar.plugins import InitPluginProtocol
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -31,7 +32,7 @@ from service.session_store import session_store, with_session_store
 from service.settings import Settings, get_settings
 from service.web.actions import ConsoleActions
 from service.web.csrf import SessionBoundCSRFMiddleware
-from service.web.errors import CONSOLE_EXCEPTION_HANDLERS
+from service.web.errors import CONSOLE_EXCEPTION_HANDLERS, console_page_for_unknown_paths
 from service.web.headers import stamp_console_headers
 from service.web.pages import ConsolePages
 from service.web.session import (
@@ -126,6 +127,12 @@ class WebConsolePlugin(InitPluginProtocol):
         app_config.template_config = TemplateConfig(
             directory=TEMPLATES_DIR, engine=JinjaTemplateEngine, engine_callback=_register_filters
         )
+        handlers = app_config.exception_handlers
+        fallback = handlers.get(NotFoundException) or handlers.get(HTTPException)
+        app_config.exception_handlers = {
+            **handlers,
+            NotFoundException: console_page_for_unknown_paths(fallback),
+        }
         app_config.stores = with_session_store(
             app_config.stores, SESSION_STORE, session_store(settings, SESSION_STORE)
         )
