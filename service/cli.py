@@ -1,5 +1,5 @@
 """`ctomatch` command line: migrate, load fixtures, create operator keys, serve the API, run the workers,
-beat and the demo."""
+beat and the demo, queue a rescore (and follow it) and list the recent jobs."""
 
 from __future__ import annotations
 
@@ -8,15 +8,24 @@ import asyncio
 import os
 import signal
 import sys
+import time
 import uuid
 from collections.abc import Sequence
+from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from service.db import Database
 from service.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from service.background.jobs import JobOut
+
 BEAT_SCHEDULE_FILE = "celerybeat-schedule"
+#: `ctomatch rescore --wait` asks for the job's progress this often by default.
+JOB_POLL_SECONDS = 1.0
+#: Cells of the terminal progress bar.
+BAR_WIDTH = 30
 #: `ctomatch demo` waits this long for its worker's warm shutdown (running tasks end) before killing it.
 DEMO_WORKER_STOP_SECONDS = 20
 
@@ -94,6 +103,131 @@ async def _queue_full_rescore(settings: Settings) -> str:
         return job.id
     finally:
         await database.dispose()
+
+
+def _duration(seconds: int) -> str:
+    """`45 s`, `3 min 05 s`, `1 h 02 min`: a time left as a person reads it."""
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def job_line(job: JobOut, width: int = BAR_WIDTH) -> str:
+    """One line of a job's progress: bar, chunks done of total, pairs scored, time left."""
+    filled = round(job.progress * width)
+    bar = "#" * filled + "-" * (width - filled)
+    if job.state == "done":
+        left = "done"
+    elif job.state == "failed":
+        left = "failed"
+    elif job.seconds_left is None:
+        left = "time left unknown until a chunk is done" if job.total_chunks else "waiting for a worker"
+    else:
+        left = f"about {_duration(job.seconds_left)} left"
+    chunks = f"{job.done_chunks}/{job.total_chunks} chunks" if job.total_chunks else "not planned yet"
+    return f"[{bar}] {job.progress:4.0%}  {chunks}  {job.pairs_scored:,} pairs  {left}"
+
+
+class JobProgressPrinter:
+    """Draws a job's progress: one bar redrawn in place on a terminal, a plain line per change otherwise
+    (a log or a pipe keeps every step and no control characters)."""
+
+    def __init__(self, out: TextIO, tty: bool | None = None) -> None:
+        self.out = out
+        self.tty = out.isatty() if tty is None else tty
+        self._last = ""
+
+    def show(self, job: JobOut) -> None:
+        line = job_line(job)
+        if line == self._last:
+            return
+        self._last = line
+        if self.tty:
+            self.out.write(f"\r{line}\x1b[K")
+        else:
+            self.out.write(f"{line}\n")
+        self.out.flush()
+
+    def close(self) -> None:
+        if self.tty and self._last:
+            self.out.write("\n")
+            self.out.flush()
+
+
+async def _wait_for_job(
+    settings: Settings, job_id: str, poll_seconds: float, printer: JobProgressPrinter
+) -> JobOut:
+    """Polls the job (a fresh session each time, so every commit of a worker shows) until it has ended."""
+    from service.background.jobs import read_job
+
+    database = Database(settings)
+    try:
+        while True:
+            async with database.session() as session:
+                job = (await read_job(session, job_id)).out()
+            printer.show(job)
+            if job.state in ("done", "failed"):
+                return job
+            await asyncio.sleep(poll_seconds)
+    finally:
+        printer.close()
+        await database.dispose()
+
+
+def _rescore(settings: Settings, wait: bool, poll_seconds: float) -> int:
+    """Queue a full rescore and print its id; with `wait`, follow it: 0 once done, 1 if it failed."""
+    job_id = asyncio.run(_queue_full_rescore(settings))
+    print(job_id, flush=True)
+    if not wait:
+        return 0
+    started = time.monotonic()
+    try:
+        job = asyncio.run(_wait_for_job(settings, job_id, poll_seconds, JobProgressPrinter(sys.stdout)))
+    except KeyboardInterrupt:
+        print(f"stopped waiting; job {job_id} goes on (ctomatch jobs)", file=sys.stderr)
+        return 130
+    if job.state == "failed":
+        print(f"error: job {job_id} failed: {job.error or 'no reason recorded'}", file=sys.stderr)
+        return 1
+    took = _duration(round(time.monotonic() - started))
+    print(f"job {job_id} done: {job.done_chunks} chunks, {job.pairs_scored:,} pairs scored ({took})")
+    return 0
+
+
+async def _recent_jobs(settings: Settings, limit: int) -> list[JobOut]:
+    from service.background.jobs import recent_jobs
+
+    database = Database(settings)
+    try:
+        async with database.session() as session:
+            return [progress.out() for progress in await recent_jobs(session, limit)]
+    finally:
+        await database.dispose()
+
+
+def jobs_table(jobs: Sequence[JobOut]) -> str:
+    """The recent jobs as an aligned text table, newest first."""
+    if not jobs:
+        return "no jobs yet\n"
+    header = ("ID", "KIND", "STATE", "PROGRESS", "CREATED (UTC)")
+    rows = [
+        (
+            job.id,
+            job.kind,
+            str(job.state),
+            f"{job.done_chunks}/{job.total_chunks} ({job.progress:.0%})",
+            job.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        )
+        for job in jobs
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def worker_arguments(settings: Settings, *, beat: bool = True, concurrency: int = 2) -> list[str]:
@@ -249,7 +383,20 @@ def build_parser() -> argparse.ArgumentParser:
     beat.add_argument(
         "--schedule", type=Path, help=f"its state file (default: <data dir>/{BEAT_SCHEDULE_FILE})"
     )
-    sub.add_parser("rescore", help="queue a full rescore job and print its id")
+    rescore = sub.add_parser("rescore", help="queue a full rescore job and print its id")
+    rescore.add_argument(
+        "--wait",
+        action="store_true",
+        help="follow the job with a progress bar; exit 0 once done, 1 if it failed (with its error)",
+    )
+    rescore.add_argument(
+        "--poll",
+        type=float,
+        default=JOB_POLL_SECONDS,
+        help=f"seconds between polls (default {JOB_POLL_SECONDS:g})",
+    )
+    jobs = sub.add_parser("jobs", help="list the recent background jobs, newest first")
+    jobs.add_argument("--limit", type=int, default=20, help="jobs to list (default 20, at most 100)")
     score = sub.add_parser(
         "score",
         help="score a file of profiles against a file of missions, no database (README: batch scoring)",
@@ -309,7 +456,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif args.command == "score":
         return _score_files(args)
     elif args.command == "rescore":
-        print(asyncio.run(_queue_full_rescore(settings)))
+        if args.poll <= 0:
+            print("error: --poll must be a positive number of seconds", file=sys.stderr)
+            return 2
+        return _rescore(settings, args.wait, args.poll)
+    elif args.command == "jobs":
+        from service.background.jobs import MAX_JOBS_LISTED
+
+        if not 1 <= args.limit <= MAX_JOBS_LISTED:
+            print(f"error: --limit must be from 1 to {MAX_JOBS_LISTED}", file=sys.stderr)
+            return 2
+        sys.stdout.write(jobs_table(asyncio.run(_recent_jobs(settings, args.limit))))
     elif args.command == "demo":
         _demo(settings)
     return 0

@@ -10,7 +10,13 @@ from service.explanations.audience import AUDIENCES, Audience, audience_of
 from service.explanations.budget import render_budget_option, render_budget_warning
 from service.explanations.labels import Labels, taxonomy_labels
 from service.explanations.market import MarketCheck, render_market_check
-from service.explanations.reasons import reason_codes, render_exclusion, render_reasons, rendered_codes
+from service.explanations.reasons import (
+    reason_codes,
+    render_exclusion,
+    render_reasons,
+    rendered_codes,
+    strongest_reasons,
+)
 
 __all__ = [
     "AUDIENCES",
@@ -25,5 +31,6 @@ __all__ = [
     "render_market_check",
     "render_reasons",
     "rendered_codes",
+    "strongest_reasons",
     "taxonomy_labels",
 ]

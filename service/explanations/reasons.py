@@ -54,6 +54,21 @@ def reason_codes(stored: Iterable[object], audience: Audience = "operator") -> l
     ]
 
 
+def strongest_reasons(
+    stored: Sequence[object], factors: Mapping[str, float], weights: Mapping[str, float], count: int = 2
+) -> list[object]:
+    """The positive reasons of the `count` factors that add most to the score (weight × factor
+    value), one per factor, strongest first: what a queue row shows of why the pair ranks high."""
+    first_of_factor: dict[str, object] = {}
+    for item in stored:
+        if is_structured(item) and isinstance(item, Mapping) and item.get("tone") == "positive":
+            factor = str(item.get("factor"))
+            if factor in weights and item["code"] not in _INTERNAL_CODES:
+                first_of_factor.setdefault(factor, item)
+    ranked = sorted(first_of_factor, key=lambda f: weights[f] * float(factors.get(f, 0.0)), reverse=True)
+    return [first_of_factor[factor] for factor in ranked[:count]]
+
+
 def _grouped_roles(stored: Sequence[object]) -> list[object]:
     """For the company: the past roles held in the mission's context become one reason ("twice")."""
     out: list[object] = []

@@ -12,7 +12,15 @@ from litestar.params import Body, FromQuery, HeaderParameter, QueryParameter
 from models.enums import MatchStatus, Role
 from service import openapi_examples
 from service.auth.actor import roles
-from service.handler_params import BackgroundQueue, CurrentActor, DbSession, PageQuery, PathId, QueryId
+from service.handler_params import (
+    AppSettings,
+    BackgroundQueue,
+    CurrentActor,
+    DbSession,
+    PageQuery,
+    PathId,
+    QueryId,
+)
 from service.matches import lists, services
 from service.matches.schemas import DecisionIn, DecisionOut, MatchDetail, MatchList, ReviewItem
 from service.openapi_docs import problems
@@ -115,9 +123,9 @@ class ReviewController(Controller):
         ),
     )
     async def review_queue(
-        self, db_session: DbSession, page: PageQuery, filters: ReviewQueueFilters
+        self, db_session: DbSession, settings: AppSettings, page: PageQuery, filters: ReviewQueueFilters
     ) -> Page[ReviewItem]:
-        items, total = await services.review_queue(db_session, filters, page)
+        items, total = await services.review_queue(db_session, filters, page, settings.weights())
         return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
     @get(

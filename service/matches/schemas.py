@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -65,8 +65,30 @@ class MatchList(msgspec.Struct, kw_only=True):
     """True while the subject changed after its matches were computed (a worker will refresh them)."""
 
 
+class ReviewFacts(msgspec.Struct, kw_only=True):
+    """What an operator decides a pair from, the freelancer's side next to the mission's ask."""
+
+    tjm: int
+    tjm_min: int
+    tjm_max: int
+    tjm_over_percent: int
+    """How far the TJM is over the budget's maximum, in whole percent (0 when within)."""
+    band_asked: str
+    available_from: date | None
+    start_date: date
+    days_offered: int
+    days_asked: int
+    location: str | None
+    remote_preference: str
+    mission_location: str | None
+    remote_policy: str
+
+
 class ReviewItem(msgspec.Struct, kw_only=True):
     match: MatchOut
+    facts: ReviewFacts
+    strongest_reasons: list[str]
+    """The reasons of the two factors that add most to the score, in the reader's language."""
     version: int
     needs_review: bool
     score_at_decision: float | None

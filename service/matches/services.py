@@ -7,22 +7,24 @@ lets exactly one UPDATE match the version; the other gets 409 naming the current
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from matching import Weights
 from models import Account, Company, FreelancerProfile, Match, MatchDecision, Mission, RateBand
 from models.enums import MatchStatus, Role
 from service.auth.actor import Actor
 from service.background.queue import WorkQueue
 from service.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, PreconditionRequired
-from service.explanations import audience_of
+from service.explanations import audience_of, render_reasons, strongest_reasons
 from service.i18n import _
 from service.matches.lists import listed_match_out, listed_matches, match_out
-from service.matches.schemas import DecisionIn, DecisionOut, MatchDetail, ReviewItem
+from service.matches.schemas import DecisionIn, DecisionOut, MatchDetail, ReviewFacts, ReviewItem
 from service.matches.transitions import (
     PROPOSED_STATUSES,
     RULES,
@@ -179,6 +181,10 @@ async def history(session: AsyncSession, match_id: int) -> list[DecisionOut]:
     ]
 
 
+#: How the queue is ordered after its flagged matches (see QUEUE_ORDERS).
+QueueSort = Literal["score", "date", "mission"]
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     statuses: Sequence[MatchStatus] = (MatchStatus.PENDING,)
@@ -188,6 +194,9 @@ class QueueFilters:
     min_score: float = 0.0
     band: str | None = None
     tjm_position: str | None = None
+    sort: QueueSort = "score"
+    keep_ids: Sequence[int] = ()
+    """Matches listed whatever their status (the console keeps the rows just decided in view)."""
 
 
 def _position() -> ColumnElement[str]:
@@ -214,10 +223,13 @@ def _queue_ids(filters: QueueFilters) -> Select[Any]:
     which the engine's `RateGrid` checks), so the join would neither drop nor repeat a match.
     """
     where: list[ColumnElement[bool]] = [Match.excluded.is_(False), Match.score >= filters.min_score]
+    kept = Match.id.in_(filters.keep_ids) if filters.keep_ids else None
+    listed: ColumnElement[bool]
     if filters.flagged_only:
-        where.append(Match.needs_review.is_(True))
+        listed = Match.needs_review.is_(True)
     else:
-        where.append(or_(Match.status.in_(filters.statuses), Match.needs_review.is_(True)))
+        listed = or_(Match.status.in_(filters.statuses), Match.needs_review.is_(True))
+    where.append(listed if kept is None else or_(listed, kept))
     if filters.mission_id is not None:
         where.append(Match.mission_id == filters.mission_id)
     query = select(Match.id).select_from(Match)
@@ -237,10 +249,51 @@ def _queue_ids(filters: QueueFilters) -> Select[Any]:
 
 #: Flagged first, then by score, then age.
 QUEUE_ORDER = (Match.needs_review.desc(), Match.score.desc(), Match.created_at, Match.id)
+#: The queue's orders: flagged first always, then the asked key ("date": newest first; "mission":
+#: one mission's candidates together, best first, so a page can be grouped by mission).
+QUEUE_ORDERS: dict[str, tuple[Any, ...]] = {
+    "score": QUEUE_ORDER,
+    "date": (Match.needs_review.desc(), Match.created_at.desc(), Match.id.desc()),
+    "mission": (Match.needs_review.desc(), Match.mission_id, Match.score.desc(), Match.id),
+}
+#: What a queue row shows of each side, next to each other (`ReviewFacts`).
+_FACT_COLUMNS = (
+    FreelancerProfile.tjm,
+    Mission.tjm_min,
+    Mission.tjm_max,
+    Mission.seniority.label("band_asked"),
+    FreelancerProfile.available_from,
+    Mission.start_date,
+    FreelancerProfile.days_per_week.label("days_offered"),
+    Mission.days_per_week.label("days_asked"),
+    FreelancerProfile.location,
+    FreelancerProfile.remote_preference,
+    Mission.location.label("mission_location"),
+    Mission.remote_policy,
+)
+
+
+def _facts(row: Any) -> ReviewFacts:
+    over = max(0, math.ceil((row.tjm - row.tjm_max) * 100 / row.tjm_max)) if row.tjm_max else 0
+    return ReviewFacts(
+        tjm=row.tjm,
+        tjm_min=row.tjm_min,
+        tjm_max=row.tjm_max,
+        tjm_over_percent=over,
+        band_asked=row.band_asked,
+        available_from=row.available_from,
+        start_date=row.start_date,
+        days_offered=row.days_offered,
+        days_asked=row.days_asked,
+        location=row.location or None,
+        remote_preference=str(row.remote_preference),
+        mission_location=row.mission_location or None,
+        remote_policy=str(row.remote_policy),
+    )
 
 
 async def review_queue(
-    session: AsyncSession, filters: QueueFilters, page: PageParams
+    session: AsyncSession, filters: QueueFilters, page: PageParams, weights: Weights | None = None
 ) -> tuple[list[ReviewItem], int]:
     """Pending (or the asked statuses') non-excluded matches: flagged first, then by score, then age.
 
@@ -248,9 +301,10 @@ async def review_queue(
     count), then only its rows are joined to what they show (a second query only past the last page).
     """
     ids = _queue_ids(filters)
+    order = QUEUE_ORDERS[filters.sort]
     page_ids = (
         ids.add_columns(func.count().over().label("total"))
-        .order_by(*QUEUE_ORDER)
+        .order_by(*order)
         .limit(page.limit)
         .offset(page.offset)
         .subquery()
@@ -262,17 +316,23 @@ async def review_queue(
             Match.created_at,
             RateBand.id.label("experience_band"),
             _position().label("tjm_position"),
+            *_FACT_COLUMNS,
             page_ids.c.total,
         )
         .join(page_ids, page_ids.c.id == Match.id)
         .join(RateBand, _band_join())
-        .order_by(*QUEUE_ORDER)
+        .order_by(*order)
     )
+    weight_of = (weights or Weights()).as_dict()
     rows = (await session.execute(query)).all()
     total = await page_total(session, rows, ids)
     items = [
         ReviewItem(
             match=listed_match_out(row, "operator"),
+            facts=_facts(row),
+            strongest_reasons=render_reasons(
+                strongest_reasons(row.reasons, row.factors, weight_of), "operator"
+            ),
             version=row.version,
             needs_review=row.needs_review,
             score_at_decision=row.score_at_decision,

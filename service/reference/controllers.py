@@ -7,17 +7,20 @@ from functools import lru_cache
 from importlib.resources.abc import Traversable
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, get, put
 from litestar.params import Body, QueryParameter
 
 from models.enums import Role, TaxonomyKind
 from service import openapi_examples
 from service.auth.actor import ANONYMOUS, roles
+from service.background.jobs import read_job
 from service.fixture_files import RATE_GRID
 from service.handler_params import BackgroundQueue, CurrentActor, DbSession, PathKey
 from service.reference import services
 from service.reference.schemas import (
     RateBandOut,
+    RateBandSaved,
     RateBandUpdate,
     RateGridOut,
     SalariedReference,
@@ -58,7 +61,9 @@ class ReferenceController(Controller):
         summary="Update a band of the TJM grid",
         description=(
             "Roles: operator. Only the figures change; the year boundaries stay those of the source. "
-            "Every TJM fit depends on the grid, so a full rescore job is queued."
+            "Every TJM fit depends on the grid, so a change of rates queues a full rescore job: the "
+            "answer is the band with that job in `job` (poll it at GET /api/v1/jobs/{id}), or `job: "
+            "null` when no rate moved."
         ),
     )
     async def update_rate_band(
@@ -68,6 +73,7 @@ class ReferenceController(Controller):
         work_queue: BackgroundQueue,
         band_id: PathKey,
         data: RateBandUpdateBody,
-    ) -> RateBandOut:
-        band, _ = await update_grid_band(db_session, band_id, data, work_queue, actor.account_id)
-        return read_shape(band, RateBandOut)
+    ) -> RateBandSaved:
+        band, job = await update_grid_band(db_session, band_id, data, work_queue, actor.account_id)
+        saved = msgspec.structs.asdict(read_shape(band, RateBandOut))
+        return RateBandSaved(**saved, job=(await read_job(db_session, job.id)).out() if job else None)

@@ -7,6 +7,7 @@ from typing import Annotated
 import msgspec
 
 from models.enums import TaxonomyKind
+from service.background.jobs import JobOut
 
 
 class TaxonomyItemOut(msgspec.Struct):
@@ -27,6 +28,18 @@ class RateBandOut(msgspec.Struct):
     tjm_high: int
     tjm_ceiling: int | None
     note: str
+
+
+class RateBandSaved(RateBandOut, kw_only=True):
+    """The band as GET /api/v1/rate-grid lists it, and the rescore its change queued."""
+
+    job: Annotated[
+        JobOut | None,
+        msgspec.Meta(
+            description="The full rescore job this change queued (follow it at GET /api/v1/jobs/{id}); "
+            "null when no rate moved (a note alone queues nothing)."
+        ),
+    ] = None
 
 
 class SalariedReference(msgspec.Struct):

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, get, post
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.params import QueryParameter
 
 from models.enums import Role
 from service.auth.actor import roles
-from service.background.jobs import queue_full_rescore
+from service.background.jobs import MAX_JOBS_LISTED, queue_full_rescore, read_job, recent_jobs
 from service.handler_params import BackgroundQueue, CurrentActor, DbSession, PathKey
-from service.scoring import jobs
 from service.scoring.schemas import JobOut
+
+JOB_STATES = (
+    "A job is `queued`, then `running`, then `done`, or `failed` when one of its chunks kept failing "
+    "(CHUNK_MAX_ATTEMPTS): `error` then says which chunk and why. `started_at` is when a worker began "
+    "taking its chunks; `seconds_left` estimates the rest from the pace so far (null until a chunk is "
+    "done, 0 once the job is done)."
+)
 
 
 class JobController(Controller):
@@ -28,40 +36,30 @@ class JobController(Controller):
         self, db_session: DbSession, actor: CurrentActor, work_queue: BackgroundQueue
     ) -> JobOut:
         job = await queue_full_rescore(db_session, work_queue, actor.account_id)
-        return await self._job_out(db_session, job.id)
+        return (await read_job(db_session, job.id)).out()
+
+    @get(
+        "/jobs",
+        opt=roles(Role.OPERATOR),
+        summary="The most recent background jobs, newest first",
+        description=f"Roles: operator. At most `limit` jobs (1-{MAX_JOBS_LISTED}), each with its state "
+        f"and progress. {JOB_STATES}",
+    )
+    async def jobs(
+        self,
+        db_session: DbSession,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_JOBS_LISTED, description="jobs to return")] = 20,
+    ) -> list[JobOut]:
+        return [progress.out() for progress in await recent_jobs(db_session, limit)]
 
     @get(
         "/jobs/{job_id:str}",
         opt=roles(Role.OPERATOR),
         summary="State and progress of a background job",
         description=(
-            "Roles: operator. A job is `queued`, then `running`, then `done`, or `failed` when one of "
-            "its chunks kept failing (CHUNK_MAX_ATTEMPTS): `error` then says which chunk and why. A "
-            "worker lost mid-job delays it (its chunks are sent again), it never leaves it running."
+            f"Roles: operator. {JOB_STATES} A worker lost mid-job delays it (its chunks are sent again), "
+            "it never leaves it running."
         ),
     )
     async def job(self, db_session: DbSession, job_id: PathKey) -> JobOut:
-        return await self._job_out(db_session, job_id)
-
-    @staticmethod
-    async def _job_out(session: AsyncSession, job_id: str) -> JobOut:
-        job, done, pairs = await jobs.job_progress(session, job_id)
-        progress = (
-            1.0
-            if job.total_chunks == 0 and job.finished_at
-            else done / job.total_chunks
-            if job.total_chunks
-            else 0.0
-        )
-        return JobOut(
-            id=job.id,
-            kind=job.kind,
-            state=job.state,
-            total_chunks=job.total_chunks,
-            done_chunks=done,
-            progress=round(progress, 4),
-            pairs_scored=pairs,
-            created_at=job.created_at,
-            finished_at=job.finished_at,
-            error=job.error,
-        )
+        return (await read_job(db_session, job_id)).out()

@@ -1,24 +1,11 @@
-"""Wire shapes of rescoring jobs."""
+"""Wire shapes of rescoring jobs.
+
+`JobOut` lives with the job's row (service.background.jobs), so a domain below scoring that queues a
+job (the grid update) can return it too.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from service.background.jobs import JobOut
 
-import msgspec
-
-from models.enums import JobState
-
-
-class JobOut(msgspec.Struct, kw_only=True):
-    id: str
-    kind: str
-    state: JobState
-    """queued, running, done, or failed (a chunk kept failing: `error` says which and why)."""
-    total_chunks: int
-    done_chunks: int
-    progress: float
-    pairs_scored: int
-    created_at: datetime
-    finished_at: datetime | None
-    error: str | None = None
-    """Why a failed job failed, e.g. "chunk 3 of 12 (missions 41-60) failed 3 times: ValueError: …"."""
+__all__ = ["JobOut"]

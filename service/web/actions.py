@@ -25,6 +25,11 @@ from service.reference.services import update_grid_band
 from service.web.labels import action_done_labels, label, status_labels
 from service.web.pages import SIGNED_IN
 from service.web.session import CONSOLE_PATH, SignedInOperator, flash, safe_next
+from service.web.views import with_kept
+
+#: The console's one-step "approve and propose": the form's action, and the decisions it makes.
+APPROVE_AND_PROPOSE_FORM = "approve_propose"
+APPROVE_AND_PROPOSE = ("approve", "propose")
 
 
 class DecisionForm(msgspec.Struct):
@@ -87,11 +92,16 @@ class ConsoleActions(Controller):
         data: URLEncodedBody[DecisionForm],
     ) -> Redirect:
         back = safe_next(data.next, default=f"{CONSOLE_PATH}/queue")
+        # "Approve and propose" is two decisions in a row, each recorded as itself in the history.
+        steps = list(APPROVE_AND_PROPOSE) if data.action == APPROVE_AND_PROPOSE_FORM else [data.action]
         try:
-            decision = msgspec.convert(
-                {"action": data.action, "reason": data.reason, "version": data.version}, DecisionIn
-            )
-            detail = await decide(db_session, operator.actor, match_id, decision, None, work_queue)
+            version = data.version
+            for step in steps:
+                decision = msgspec.convert(
+                    {"action": step, "reason": data.reason, "version": version}, DecisionIn
+                )
+                detail = await decide(db_session, operator.actor, match_id, decision, None, work_queue)
+                version = detail.version
         except Conflict as exc:
             flash(request, "error", conflict_message(exc, data.version))
         except (InvalidInput, msgspec.ValidationError) as exc:
@@ -102,13 +112,14 @@ class ConsoleActions(Controller):
             match = detail.match
             done = _(
                 "%(done)s: %(freelancer)s for “%(mission)s” (match #%(id)s, now %(status)s).",
-                done=label(action_done_labels(), decision.action),
+                done=label(action_done_labels(), data.action),
                 freelancer=match.freelancer_name,
                 mission=match.mission_title,
                 id=match.id,
                 status=_status_label(match.status),
             )
             flash(request, "success", done)
+            back = with_kept(back, match.id)  # the decided row stays in view with its new status
         return Redirect(back, status_code=303)
 
     @post(
@@ -163,4 +174,5 @@ class ConsoleActions(Controller):
             high=format_money(band.tjm_high),
         )
         flash(request, "success", f"{saved} {rescoring}")
-        return Redirect(back, status_code=303)
+        # The grid page then links its confirmation to the job's page, where the rescore can be followed.
+        return Redirect(f"{back}?job={job.id}" if job else back, status_code=303)

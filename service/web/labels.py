@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from models.enums import Context, MatchStatus, MissionStatus, Orientation, RemotePolicy, Role
+from models.enums import (
+    Context,
+    MatchStatus,
+    MissionStatus,
+    Orientation,
+    RemotePolicy,
+    RemotePreference,
+    Role,
+)
 from service.i18n import _, pgettext
 from service.matches.transitions import Action
 
@@ -37,6 +45,7 @@ def action_labels() -> dict[str, str]:
         Action.REJECT: _("Reject"),
         Action.REOPEN: _("Reopen"),
         Action.PROPOSE: _("Propose"),
+        "approve_propose": _("Approve and propose"),  # the console's two decisions in one step
     }
 
 
@@ -48,6 +57,7 @@ def action_done_labels() -> dict[str, str]:
         Action.REJECT: pgettext("match", "Rejected"),
         Action.REOPEN: pgettext("match", "Reopened"),
         Action.PROPOSE: pgettext("match", "Proposed"),
+        "approve_propose": pgettext("match", "Approved and proposed"),
     }
 
 
@@ -77,6 +87,7 @@ def remote_policy_labels() -> dict[str, str]:
         RemotePolicy.REMOTE: _("remote"),
         RemotePolicy.HYBRID: _("hybrid"),
         RemotePolicy.ONSITE: _("on site"),
+        RemotePreference.FLEXIBLE: _("flexible"),  # a freelancer's preference, next to the policies
     }
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
-from urllib.parse import urlencode
+from typing import Any, cast, get_args
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request
 from litestar.response import Template
@@ -17,13 +17,27 @@ from matching import FACTOR_NAMES
 from models.enums import MatchStatus
 from service.errors import FieldError, InvalidInput
 from service.i18n import _
-from service.matches.services import QueueFilters
+from service.matches.services import QueueFilters, QueueSort
 from service.web.labels import TJM_POSITIONS, factor_labels, page_labels
 from service.web.session import take_flash
 
 assert set(factor_labels()) == set(FACTOR_NAMES), "a factor of the engine has no console label"
 
 PAGE_SIZES = (10, 20, 50, 100)
+QUEUE_SORTS = frozenset(get_args(QueueSort))
+#: How many decided rows a queue page keeps in view.
+KEPT_MAX = 50
+
+
+def with_kept(next_path: str, match_id: int) -> str:
+    """The queue page `next_path` with `match_id` kept in view (its other parameters unchanged)."""
+    path, _, query = next_path.partition("?")
+    if path != "/console/queue":
+        return next_path
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    kept = [i for i in params.get("kept", "").split(",") if i.isdigit() and int(i) != match_id]
+    params["kept"] = ",".join([*kept, str(match_id)][-KEPT_MAX:])
+    return f"{path}?{urlencode(params)}"
 DEFAULT_PAGE_SIZE = 20
 
 
@@ -91,6 +105,12 @@ class QueueQuery:
     min_score: float = 0.0
     band: str | None = None
     tjm_position: str | None = None
+    sort: QueueSort = "score"
+    grouped: bool = False
+    kept: tuple[int, ...] = ()
+    """Rows decided from this page: they stay in view, with their new status, until the operator
+    moves on (another filter or page)."""
+    """One heading per mission over its rows (ordered by mission, then score)."""
     offset: int = 0
     limit: int = DEFAULT_PAGE_SIZE
 
@@ -117,8 +137,13 @@ class QueueQuery:
         position = params.get("tjm_position")
         if not _blank(position) and position not in TJM_POSITIONS:
             errors.append(FieldError("query.tjm_position", _("must be below, within or above")))
+        sort = params.get("sort") or "score"
+        if sort not in QUEUE_SORTS:
+            errors.append(FieldError("query.sort", _("must be score, date or mission")))
         if errors:
             raise InvalidInput(errors)
+        grouped = params.get("group") in {"1", "on", "true"}
+        kept = tuple(int(i) for i in (params.get("kept") or "").split(",") if i.isdigit())[-KEPT_MAX:]
         limit = _int(params, "limit", low=1, high=200) or DEFAULT_PAGE_SIZE
         return cls(
             status=status,
@@ -127,6 +152,9 @@ class QueueQuery:
             min_score=min_score,
             band=None if _blank(params.get("band")) else params.get("band"),
             tjm_position=None if _blank(position) else position,
+            sort="mission" if grouped else cast(QueueSort, sort),
+            grouped=grouped,
+            kept=kept,
             offset=_int(params, "offset", low=0) or 0,
             limit=limit,
         )
@@ -139,6 +167,8 @@ class QueueQuery:
             min_score=self.min_score,
             band=self.band,
             tjm_position=self.tjm_position,
+            sort=self.sort,
+            keep_ids=self.kept,
         )
 
     def query_string(self, **changes: Any) -> str:
@@ -151,6 +181,9 @@ class QueueQuery:
             "min_score": f"{query.min_score:g}" if query.min_score else None,
             "band": query.band,
             "tjm_position": query.tjm_position,
+            "sort": query.sort if query.sort != "score" and not query.grouped else None,
+            "group": "1" if query.grouped else None,
+            "kept": ",".join(map(str, query.kept)) or None,
             "limit": query.limit if query.limit != DEFAULT_PAGE_SIZE else None,
             "offset": query.offset or None,
         }

@@ -75,6 +75,8 @@ MATRIX: list[tuple[str, str, Any, list[int]]] = [
     ("PATCH", "/api/v1/missions/{mission_id}", {"title": "Renamed"}, [401, 403, 403, 200, 404, 200]),
     ("POST", "/api/v1/missions/{mission_id}/close", None, [401, 403, 403, 200, 404, 200]),
     ("GET", "/api/v1/missions/{mission_id}/matches", None, [401, 403, 403, 200, 404, 200]),
+    ("GET", "/api/v1/jobs", None, [401, 403, 403, 403, 403, 200]),
+    ("GET", "/api/v1/jobs?limit=5", None, [401, 403, 403, 403, 403, 200]),
 ]
 
 

@@ -150,6 +150,32 @@ async def test_another_side_cannot_answer_a_proposal(world: World) -> None:
         assert response.status_code == status, (role, action, response.status_code)
 
 
+#: The console's job pages (outside the table above: the console has its own session). A web-app session
+#: is no console session, so every web-app role is sent to the console's sign-in, as a visitor is; an
+#: operator signed in to the console reads them.
+CONSOLE_JOB_PAGES = ("/console/jobs/{job_id}", "/console/jobs/{job_id}/progress")
+
+
+async def test_the_console_job_pages_answer_only_a_console_operator(
+    world: World, client: Client, operator: Caller
+) -> None:
+    job_id = (await client.post("/api/v1/rescore", headers=operator.headers)).json()["id"]
+    console = WebBrowser(client)
+    token = await console.token("/console/sign-in")
+    signed_in = await console.request(
+        "POST", "/console/sign-in", data={"api_key": operator.api_key, "_csrf_token": token}
+    )
+    assert signed_in.status_code == R, signed_in.text
+    for template in CONSOLE_JOB_PAGES:
+        path = template.format(job_id=job_id)
+        for role in ROLES:
+            response = await world.browsers[role].get(path)
+            assert response.status_code == R, (role, path, response.status_code)
+            assert response.headers["location"].startswith("/console/sign-in"), (role, path)
+        assert (await console.get(path)).status_code == S, path
+        assert (await console.get(template.format(job_id="no-such-job"))).status_code == N, path
+
+
 def _pattern(template: str) -> str:
     return re.sub(r"\{[^}]+\}", "{}", template)
 

@@ -89,7 +89,7 @@ def test_sign_in_then_approve_the_first_row_with_the_keyboard(browser: Browser, 
     assert match_id is not None
     assert console.api(f"/api/v1/matches/{match_id}")["match"]["status"] == "pending"
 
-    approve = first.get_by_role("button", name="Approve")
+    approve = first.get_by_role("button", name=re.compile(r"^Approve "))
     approve.focus()
     page.keyboard.press("Enter")
 
@@ -97,7 +97,8 @@ def test_sign_in_then_approve_the_first_row_with_the_keyboard(browser: Browser, 
     expect(flash).to_contain_text("Approved: ")
     expect(flash).to_contain_text(f"match #{match_id}, now approved")
     expect(flash).to_be_focused()
-    expect(page.locator(f"#match-{match_id}")).to_have_count(0)  # no longer pending
+    # The decided row stays in view with its new status until the operator moves on.
+    expect(page.locator(f"#match-{match_id} .badge.status-approved")).to_be_visible()
     assert console.api(f"/api/v1/matches/{match_id}")["match"]["status"] == "approved"
     _screenshot(page, "queue.png")
     page.context.close()
@@ -109,7 +110,10 @@ def test_reject_needs_a_reason_and_records_it(operator_page: Page, console: Cons
     row = page.locator("table.queue tbody tr").nth(1)
     match_id = row.get_attribute("data-match-id")
     reason = row.get_by_role("textbox", name="Reason to reject")
-    reject = row.get_by_role("button", name="Reject")
+    expect(reason).to_be_hidden()  # behind "Reject…", so the row stays one line high
+    row.locator("summary", has_text="Reject…").click()
+    expect(reason).to_be_focused()  # opening it puts the cursor in the reason the rejection needs
+    reject = row.locator(".reject-form").get_by_role("button", name="Reject")
 
     reject.click()  # the browser refuses an empty reason before anything is sent
     assert reason.evaluate("input => input.validity.valueMissing") is True

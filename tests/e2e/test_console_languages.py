@@ -88,15 +88,17 @@ def test_french_by_default_english_on_request_and_back(page: Page, site: Console
     expect(page.get_by_role("heading", name="Review queue")).to_be_visible()
     assert _lang(page) == "en"
     first = page.locator("table.queue tbody tr").first
-    expect(first.get_by_role("button", name="Approve")).to_be_visible()
-    expect(first.get_by_role("button", name="Reject")).to_be_visible()
+    expect(first.get_by_role("button", name=re.compile(r"^Approve "))).to_be_visible()
+    expect(first.locator("summary", has_text="Reject…")).to_be_visible()
 
     page.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
     expect(page.get_by_role("heading", name="File de revue")).to_be_visible()
     assert _lang(page) == "fr"
     first = page.locator("table.queue tbody tr").first
-    expect(first.get_by_role("button", name="Approuver")).to_be_visible()
+    expect(first.get_by_role("button", name=re.compile(r"^Approuver "))).to_be_visible()
+    first.locator("summary", has_text="Rejeter…").click()
     reason = first.get_by_role("textbox", name="Motif du rejet de")
+    expect(reason).to_be_focused()
     reason.fill("TJM trop élevé pour ce budget")
     reason.press("Enter")
     expect(page.locator("#flash")).to_contain_text("Rejeté\u00a0: ")

@@ -27,9 +27,11 @@ WIDTHS = (390, 1024)
 LANGUAGES = {"fr": "fr-FR", "en": "en-GB"}
 KEY_LABEL = {"fr": "Clé d'API d'opérateur", "en": "Operator API key"}
 
-#: Rects of every Reject button, and of each ancestor that clips its overflow (a scrolling table frame).
+#: Rects of every Reject control a reader can see (the queue's "Reject…" opener, or the button of an
+#: open form), and of each ancestor that clips its overflow (a scrolling table frame).
 _REJECT_BOXES = """
-() => [...document.querySelectorAll("button.btn-reject")].map((button) => {
+() => [...document.querySelectorAll("button.btn-reject, summary.btn-reject")]
+  .filter((button) => button.checkVisibility()).map((button) => {
   const box = button.getBoundingClientRect();
   const clips = [];
   for (let node = button.parentElement; node; node = node.parentElement) {

@@ -182,7 +182,9 @@ async def test_queue_lists_matches_with_their_factors(
     rows = re.findall(r'<tr id="match-(\d+)" data-match-id="\d+" data-version="(\d+)"', page.text)
     api_ids = {str(item["match"]["id"]) for item in await _queue_items(web, operator)}
     assert {match_id for match_id, _ in rows} == api_ids and len(rows) == 2
-    assert page.text.count('<svg class="factor-bar"') == 8 * 2
+    # each row draws its eight factors as a small chart, named in words for screen readers
+    charts = re.findall(r'<svg class="mini-factors"[^>]*aria-label="([^"]+)"', page.text)
+    assert len(charts) == 2 and all(label.count("%") == 8 for label in charts), charts
     assert "Strong Fit" in page.text and "Reason to reject Strong Fit" in page.text
     filtered = await web.get("/console/queue?tjm_position=below&min_score=&mission_id=&band=")
     assert (
@@ -196,8 +198,9 @@ async def test_decisions_through_the_forms(web: Client, operator: Caller, scored
     match_id = first["match"]["id"]
 
     approved = await _decide(web, match_id, 1, "approve")
-    assert (approved.status_code, approved.headers["location"]) == (303, "/console/queue")
-    assert _flash((await web.get("/console/queue")).text).startswith("✓ Approved: ")
+    back = f"/console/queue?kept={match_id}"  # the decided row stays in view
+    assert (approved.status_code, approved.headers["location"]) == (303, back)
+    assert _flash((await web.get(back)).text).startswith("✓ Approved: ")
     detail = await web.get(f"/api/v1/matches/{match_id}", headers=operator.headers)
     assert detail.json()["match"]["status"] == "approved"
 
@@ -247,7 +250,9 @@ async def test_rate_grid_form_updates_a_band_and_queues_a_rescore(
         "_csrf_token": _csrf(page.text),
     }
     response = await web.post("/console/rate-grid/y11_15", data=data)
-    assert (response.status_code, response.headers["location"]) == (303, "/console/rate-grid")
+    assert response.status_code == 303
+    # back to the grid, its confirmation linking to the rescore's job page
+    assert re.fullmatch(r"/console/rate-grid\?job=[0-9a-f-]{36}", response.headers["location"])
     grid = (await web.get("/api/v1/rate-grid")).json()["bands"]
     assert next(b for b in grid if b["id"] == "y11_15")[("tjm_low")] == 640
     assert [kind for kind, _ in work_queue.calls] == ["rescore"]

@@ -255,7 +255,7 @@ def _operator_proposes(page: Page, language: str, people: People, mission_id: in
     expect(row).to_have_count(1)
     match_id = int(row.get_attribute("data-match-id") or 0)
     _check(page, "console-queue", language)
-    row.get_by_role("button", name=t(language, "Approve")).click()
+    row.get_by_role("button", name=re.compile("^" + re.escape(t(language, "Approve")) + " ")).click()
     expect(page.locator("#flash")).to_be_visible()
     page.goto(f"/console/queue?status=approved&mission_id={mission_id}")
     page.locator(f"#match-{match_id}").get_by_role("button", name=t(language, "Propose")).click()
