@@ -62,4 +62,6 @@ class MatchDecision(Base):
     from_status: Mapped[MatchStatus] = mapped_column(str_enum(MatchStatus, "from_status", 24), nullable=False)
     to_status: Mapped[MatchStatus] = mapped_column(str_enum(MatchStatus, "to_status", 24), nullable=False)
     reason: Mapped[str] = mapped_column(String(1000), default="", nullable=False)
+    on_behalf_of: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """The side an operator acted for ("company" or "freelancer"); null for one's own decision."""
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(), default=utcnow, nullable=False)

@@ -113,6 +113,8 @@ class DecisionOut(msgspec.Struct, kw_only=True):
     from_status: MatchStatus
     to_status: MatchStatus
     reason: str
+    on_behalf_of: Role | None = None
+    """The side an operator decided for (an acceptance relayed for a company, say); null otherwise."""
     created_at: datetime
 
 

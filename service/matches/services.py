@@ -31,6 +31,7 @@ from service.matches.transitions import (
     TransitionRefused,
     actions_for,
     next_status,
+    on_behalf,
 )
 from service.notifications.outbox import add_notifications
 from service.pagination import PageParams
@@ -104,6 +105,9 @@ async def decide(
     if RULES[data.action].reason_required and not reason:
         reason_required = _("a reason is required to %(action)s", action=data.action)
         raise InvalidInput([FieldError("body.reason", reason_required)])
+    on_behalf_of = on_behalf(data.action, actor.role)
+    if on_behalf_of is not None and not reason:
+        raise InvalidInput([FieldError("body.reason", _("a reason is required to act on behalf of a side"))])
     if expected != match.version:
         raise Conflict(
             _(
@@ -146,6 +150,7 @@ async def decide(
         from_status=from_status,
         to_status=to_status,
         reason=reason,
+        on_behalf_of=on_behalf_of,
     )
     session.add(decision)
     await session.flush()
@@ -175,6 +180,7 @@ async def history(session: AsyncSession, match_id: int) -> list[DecisionOut]:
             from_status=d.from_status,
             to_status=d.to_status,
             reason=d.reason,
+            on_behalf_of=Role(d.on_behalf_of) if d.on_behalf_of else None,
             created_at=d.created_at,
         )
         for d, a in rows

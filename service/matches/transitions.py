@@ -86,6 +86,13 @@ def next_status(action: Action, role: Role, current: MatchStatus) -> MatchStatus
     return rule.to_status
 
 
+def on_behalf(action: Action, role: Role) -> str | None:
+    """The side ("company" or "freelancer") an operator acts for with `action`; None when the caller
+    decides for itself. Such decisions need a reason and are recorded as made on behalf."""
+    side = RULES[action].role
+    return str(side) if role is Role.OPERATOR and side is not Role.OPERATOR else None
+
+
 def actions_for(role: Role, current: MatchStatus) -> list[Action]:
     """What `role` may do now, for the console's buttons and the API's `allowed_actions`."""
     return [

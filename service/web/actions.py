@@ -14,12 +14,14 @@ from litestar import Controller, Request, post
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect
 
+from models.enums import Role
 from service.auth.actor import ANONYMOUS, roles
 from service.errors import Conflict, DomainError, InvalidInput
 from service.handler_params import BackgroundQueue, DbSession, PathId, PathKey
 from service.i18n import _, format_money, localised
 from service.matches.schemas import DecisionIn
 from service.matches.services import decide
+from service.matches.transitions import Action, on_behalf
 from service.reference.schemas import RateBandUpdate
 from service.reference.services import update_grid_band
 from service.web.labels import action_done_labels, label, status_labels
@@ -30,6 +32,8 @@ from service.web.views import with_kept
 #: The console's one-step "approve and propose": the form's action, and the decisions it makes.
 APPROVE_AND_PROPOSE_FORM = "approve_propose"
 APPROVE_AND_PROPOSE = ("approve", "propose")
+#: What an operator does for a side: confirmed in the form, with a reason (the service requires it).
+BEHALF_ACTIONS = frozenset(action for action in Action if on_behalf(action, Role.OPERATOR))
 
 
 class DecisionForm(msgspec.Struct):
@@ -37,6 +41,8 @@ class DecisionForm(msgspec.Struct):
     version: int
     reason: str = ""
     next: str = ""
+    confirm: str = ""
+    """"yes" when the operator ticked that the side asked for the decision made on its behalf."""
 
 
 class BandForm(msgspec.Struct):
@@ -94,6 +100,11 @@ class ConsoleActions(Controller):
         back = safe_next(data.next, default=f"{CONSOLE_PATH}/queue")
         # "Approve and propose" is two decisions in a row, each recorded as itself in the history.
         steps = list(APPROVE_AND_PROPOSE) if data.action == APPROVE_AND_PROPOSE_FORM else [data.action]
+        if data.action in BEHALF_ACTIONS and data.confirm != "yes":
+            flash(
+                request, "error", _nothing_changed(_("confirm that the side asked you to act on its behalf"))
+            )
+            return Redirect(back, status_code=303)
         try:
             version = data.version
             for step in steps:

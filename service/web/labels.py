@@ -49,6 +49,16 @@ def action_labels() -> dict[str, str]:
     }
 
 
+def behalf_labels() -> dict[str, str]:
+    """An operator's buttons for what a side does (`%(side)s`: the company's or the freelancer's name)."""
+    return {
+        Action.ACCEPT: _("Accept on behalf of %(side)s"),
+        Action.DECLINE: _("Decline on behalf of %(side)s"),
+        Action.EXPRESS_INTEREST: _("Interested, on behalf of %(side)s"),
+        Action.DECLINE_INTEREST: _("Not interested, on behalf of %(side)s"),
+    }
+
+
 def action_done_labels() -> dict[str, str]:
     """What the confirmation message says an action did (a match is masculine in French)."""
     return {
@@ -58,6 +68,10 @@ def action_done_labels() -> dict[str, str]:
         Action.REOPEN: pgettext("match", "Reopened"),
         Action.PROPOSE: pgettext("match", "Proposed"),
         "approve_propose": pgettext("match", "Approved and proposed"),
+        Action.ACCEPT: _("Accepted on behalf of the company"),
+        Action.DECLINE: _("Declined on behalf of the company"),
+        Action.EXPRESS_INTEREST: _("Interest relayed for the freelancer"),
+        Action.DECLINE_INTEREST: _("Refusal relayed for the freelancer"),
     }
 
 
@@ -135,6 +149,7 @@ def page_labels() -> dict[str, dict[str, str]]:
     return {
         "factor_labels": factor_labels(),
         "action_labels": action_labels(),
+        "behalf_labels": behalf_labels(),
         "status_labels": status_labels(),
         "mission_status_labels": mission_status_labels(),
         "remote_labels": remote_policy_labels(),

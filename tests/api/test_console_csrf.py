@@ -116,7 +116,8 @@ async def test_a_token_of_another_session_is_refused(
 
     path, form = _decision(match_id, bob_token)
     accepted = await bob.request("POST", path, data=form)
-    assert (accepted.status_code, accepted.headers["location"]) == (303, "/console/queue")
+    # back to the queue, the decided row kept in view
+    assert (accepted.status_code, accepted.headers["location"]) == (303, f"/console/queue?kept={match_id}")
     assert await _status(web, operator, match_id) == "approved"
 
 

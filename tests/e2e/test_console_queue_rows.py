@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -154,4 +155,36 @@ def test_the_queue_is_worked_with_the_keyboard(browser: Browser, site: ConsoleSi
     page.keyboard.press("?")
     expect(page.locator("#queue-shortcuts")).to_have_attribute("open", "")
     save_screenshot(page, "queue-keyboard-en-1366.png")
+    page.context.close()
+
+
+def test_a_decision_on_behalf_is_labelled_confirmed_and_recorded(browser: Browser, site: ConsoleSite) -> None:
+    match = site.api("/api/v1/review-queue?limit=1&offset=30")["items"][0]["match"]
+    for action, version in (("approve", match["version"]), ("propose", match["version"] + 1)):
+        done = httpx.post(
+            f"{site.base_url}/api/v1/matches/{match['id']}/decisions",
+            json={"action": action, "version": version},
+            headers={"X-API-Key": site.keys["operator"]},
+            timeout=10,
+        )
+        assert done.status_code == 200, done.text
+    page = _operator_page(browser, site, "fr")
+    page.goto(f"/console/matches/{match['id']}")
+    with use_locale("fr"):
+        label = gettext("Accept on behalf of %(side)s") % {"side": match["company_name"]}
+    opener = page.locator("summary", has_text=label)
+    expect(opener).to_be_visible()
+    opener.click()
+    form = page.locator(".behalf-details[open] .behalf-form")
+    form.get_by_label("Motif (obligatoire)").fill("Appel de leur DRH ce matin")
+    form.get_by_role("button", name=label).click()  # refused by the browser: the box is not ticked
+    assert site.api(f"/api/v1/matches/{match['id']}")["match"]["status"] == "proposed"
+    form.get_by_role("checkbox").check()
+    save_screenshot(page, "console-on-behalf-open-fr.png")
+    form.get_by_role("button", name=label).click()
+    expect(page.locator("#flash")).to_contain_text("Accepté au nom de l'entreprise")
+    assert site.api(f"/api/v1/matches/{match['id']}")["match"]["status"] == "accepted"
+    page.goto(f"/console/matches/{match['id']}")
+    expect(page.locator(".behalf").last).to_contain_text(f"au nom de {match['company_name']}")
+    save_screenshot(page, "console-on-behalf-history-fr.png")
     page.context.close()
