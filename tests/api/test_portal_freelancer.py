@@ -16,6 +16,7 @@ from models.base import utcnow
 from models.enums import Role
 from service.accounts.passwords import hash_password
 from service.db import Database
+from service.i18n.formatting import DISPLAY_TIMEZONE
 from tests.factories import Caller, post_mission, register_company, register_freelancer
 from tests.web_client import PASSWORD, WebBrowser, create_web_account
 from tests.work_queue import RecordingWorkQueue
@@ -301,7 +302,8 @@ async def test_confirming_availability_sets_the_date(client: Client, database: D
     assert profile.availability_reminded_at is None
     page = await browser.get("/profile")
     assert "Merci : votre disponibilité est confirmée." in page.text
-    assert f"le {utcnow():%d/%m/%Y}" in page.text and "à confirmer" not in page.text
+    # The page dates the confirmation as a reader in France sees it, which is the next day after 23:00 UTC.
+    assert f"le {utcnow().astimezone(DISPLAY_TIMEZONE):%d/%m/%Y}" in page.text and "à confirmer" not in page.text
 
 
 async def test_operators_see_whether_the_availability_is_confirmed(
