@@ -302,8 +302,9 @@ async def test_confirming_availability_sets_the_date(client: Client, database: D
     assert profile.availability_reminded_at is None
     page = await browser.get("/profile")
     assert "Merci : votre disponibilité est confirmée." in page.text
-    # The page dates the confirmation as a reader in France sees it, which is the next day after 23:00 UTC.
-    assert f"le {utcnow().astimezone(DISPLAY_TIMEZONE):%d/%m/%Y}" in page.text and "à confirmer" not in page.text
+    # The page dates the confirmation as a reader in France sees it: the next day after 23:00 UTC.
+    confirmed_on = utcnow().astimezone(DISPLAY_TIMEZONE)
+    assert f"le {confirmed_on:%d/%m/%Y}" in page.text and "à confirmer" not in page.text
 
 
 async def test_operators_see_whether_the_availability_is_confirmed(
