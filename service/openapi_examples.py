@@ -157,6 +157,14 @@ def decision() -> dict[str, Any]:
     }
 
 
+def bulk_decision() -> dict[str, Any]:
+    return {
+        "action": "reject",
+        "reason": "Budget trop bas pour ce niveau : le client ne peut pas monter.",
+        "matches": [{"id": 1, "version": 1}, {"id": 2, "version": 3}],
+    }
+
+
 def rate_band_update() -> dict[str, Any]:
     """Valid for every band of the grid: none has a ceiling below 700."""
     return {"tjm_low": 660, "tjm_high": 700, "note": "Relevé des TJM observés sur les missions du trimestre."}
@@ -175,4 +183,5 @@ COMPANY_UPDATE = _examples("The company grew and moved", company_update())
 MISSION_CREATE = _examples("A part-time CTO for a fintech", mission_create(_TODAY))
 MISSION_UPDATE = _examples("New budget and dates", mission_update(_TODAY))
 DECISION = _examples("An operator shortlists a pending match", decision())
+BULK_DECISION = _examples("An operator rejects two matches with one reason", bulk_decision())
 RATE_BAND_UPDATE = _examples("New figures for a band", rate_band_update())

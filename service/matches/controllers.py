@@ -21,8 +21,17 @@ from service.handler_params import (
     PathId,
     QueryId,
 )
-from service.matches import lists, services
-from service.matches.schemas import DecisionIn, DecisionOut, MatchDetail, MatchList, ReviewItem
+from service.matches import bulk, lists, services
+from service.matches.schemas import (
+    BulkDecisionIn,
+    BulkDecisionOut,
+    BulkRefusalOut,
+    DecisionIn,
+    DecisionOut,
+    MatchDetail,
+    MatchList,
+    ReviewItem,
+)
 from service.openapi_docs import problems
 from service.pagination import Page
 from service.params import ETAG_HEADERS
@@ -34,6 +43,7 @@ IncludeExcluded = FromQuery[bool]
 #: Here `If-Match` carries the match's version; without it (or `version`) the decision is a 428.
 MatchIfMatch = Annotated[str | None, HeaderParameter(name="If-Match")]
 DecisionBody = Annotated[DecisionIn, Body(examples=openapi_examples.DECISION)]
+BulkDecisionBody = Annotated[BulkDecisionIn, Body(examples=openapi_examples.BULK_DECISION)]
 ReviewQueueFilters = NamedDependency[services.QueueFilters]
 MatchListQuery = NamedDependency[lists.MatchListFilters]
 
@@ -127,6 +137,32 @@ class ReviewController(Controller):
     ) -> Page[ReviewItem]:
         items, total = await services.review_queue(db_session, filters, page, settings.weights())
         return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+    @post(
+        "/review-queue/decisions",
+        opt=roles(Role.OPERATOR),
+        status_code=200,
+        summary="Decide on several matches with one reason",
+        description=(
+            "Roles: operator. Shortlist, approve or reject up to 200 matches at once, each with the "
+            "version the operator saw. Each match is decided as itself (one history row each, the same "
+            "rules as one decision); one that changed or cannot take the action is left as it is and "
+            "listed under `refused` with its current status. 422 names every bad field before anything "
+            "changes."
+        ),
+    )
+    async def decide_many(
+        self, db_session: DbSession, actor: CurrentActor, work_queue: BackgroundQueue, data: BulkDecisionBody
+    ) -> BulkDecisionOut:
+        targets = [(selected.id, selected.version) for selected in data.matches]
+        outcome = await bulk.decide_many(db_session, actor, data.action, data.reason, targets, work_queue)
+        return BulkDecisionOut(
+            decided=outcome.decided,
+            refused=[
+                BulkRefusalOut(match_id=r.match_id, status=r.status, version=r.version, detail=r.why)
+                for r in outcome.refused
+            ],
+        )
 
     @get(
         "/matches/{match_id:str}",

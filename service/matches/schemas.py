@@ -123,3 +123,29 @@ class MatchDetail(msgspec.Struct, kw_only=True):
     version: int
     needs_review: bool
     allowed_actions: list[Action]
+
+
+class SelectedMatch(msgspec.Struct, forbid_unknown_fields=True):
+    id: Annotated[int, msgspec.Meta(ge=1)]
+    version: Annotated[int, msgspec.Meta(ge=1, description="the version the operator saw")]
+
+
+class BulkDecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    action: Action
+    """shortlist, approve or reject: the operator's own review actions."""
+    matches: list[SelectedMatch]
+    reason: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+
+
+class BulkRefusalOut(msgspec.Struct, kw_only=True):
+    match_id: int
+    status: MatchStatus | None
+    version: int | None
+    detail: str
+
+
+class BulkDecisionOut(msgspec.Struct, kw_only=True):
+    decided: list[int]
+    """The matches the decision applied to, each with its own row in the history."""
+    refused: list[BulkRefusalOut]
+    """The matches left as they were, with their current status and why."""

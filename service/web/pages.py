@@ -27,6 +27,7 @@ from service.handler_params import AppSettings, DbSession, PathId, PathKey
 from service.i18n import _, format_datetime, format_number, localised, ngettext
 from service.i18n.formatting import format_percent
 from service.market.services import budget_position
+from service.matches.bulk import BULK_ACTIONS
 from service.matches.lists import MatchListFilters, matches_for_mission
 from service.matches.schemas import MatchOut
 from service.matches.services import history, read_match, review_queue
@@ -271,6 +272,8 @@ class ConsolePages(Controller):
             "page_sizes": PAGE_SIZES,
             "default_page_size": DEFAULT_PAGE_SIZE,
             "next": here(request),
+            "bulk_actions": BULK_ACTIONS,
+            "bulk_ids": {item.match.id for item in items if set(item.allowed_actions) & set(BULK_ACTIONS)},
         }
         return render(request, "queue.html", context, signed_in_as=operator.name)
 

@@ -31,6 +31,7 @@ from service.i18n.jinja import install_i18n
 from service.session_store import session_store, with_session_store
 from service.settings import Settings, get_settings
 from service.web.actions import ConsoleActions
+from service.web.bulk import ConsoleBulkActions
 from service.web.csrf import SessionBoundCSRFMiddleware
 from service.web.errors import CONSOLE_EXCEPTION_HANDLERS, console_page_for_unknown_paths
 from service.web.headers import stamp_console_headers
@@ -97,7 +98,7 @@ class WebConsolePlugin(InitPluginProtocol):
         )
         console = Router(
             path=CONSOLE_PATH,
-            route_handlers=[SignInController, ConsolePages, ConsoleActions],
+            route_handlers=[SignInController, ConsolePages, ConsoleActions, ConsoleBulkActions],
             middleware=[
                 session_config.middleware,
                 DefineMiddleware(

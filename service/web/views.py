@@ -25,18 +25,19 @@ assert set(factor_labels()) == set(FACTOR_NAMES), "a factor of the engine has no
 
 PAGE_SIZES = (10, 20, 50, 100)
 QUEUE_SORTS = frozenset(get_args(QueueSort))
-#: How many decided rows a queue page keeps in view.
-KEPT_MAX = 50
+#: How many decided rows a queue page keeps in view: a whole bulk decision of the largest page.
+KEPT_MAX = 200
 
 
-def with_kept(next_path: str, match_id: int) -> str:
-    """The queue page `next_path` with `match_id` kept in view (its other parameters unchanged)."""
+def with_kept(next_path: str, *match_ids: int) -> str:
+    """The queue page `next_path` with `match_ids` kept in view (its other parameters unchanged)."""
     path, _, query = next_path.partition("?")
-    if path != "/console/queue":
+    if path != "/console/queue" or not match_ids:
         return next_path
     params = dict(parse_qsl(query, keep_blank_values=True))
-    kept = [i for i in params.get("kept", "").split(",") if i.isdigit() and int(i) != match_id]
-    params["kept"] = ",".join([*kept, str(match_id)][-KEPT_MAX:])
+    new = [str(i) for i in match_ids]
+    kept = [i for i in params.get("kept", "").split(",") if i.isdigit() and i not in new]
+    params["kept"] = ",".join([*kept, *new][-KEPT_MAX:])
     return f"{path}?{urlencode(params)}"
 DEFAULT_PAGE_SIZE = 20
 

@@ -76,6 +76,13 @@ MATRIX: list[tuple[str, str, Any, list[int]]] = [
     ("POST", "/api/v1/missions/{mission_id}/close", None, [401, 403, 403, 200, 404, 200]),
     ("GET", "/api/v1/missions/{mission_id}/matches", None, [401, 403, 403, 200, 404, 200]),
     ("GET", "/api/v1/jobs", None, [401, 403, 403, 403, 403, 200]),
+    # Operators only; an empty selection is 422 (nothing to decide), which shows the rule was passed.
+    (
+        "POST",
+        "/api/v1/review-queue/decisions",
+        {"action": "approve", "matches": []},
+        [401, 403, 403, 403, 403, 422],
+    ),
     ("GET", "/api/v1/jobs?limit=5", None, [401, 403, 403, 403, 403, 200]),
 ]
 

@@ -73,6 +73,7 @@ def test_eight_rows_on_one_screen_each_with_its_facts(
     page.goto("/console/queue")
     rows = page.locator("table.queue tbody tr[data-match-id]")
     expect(rows.first).to_be_visible()
+    save_screenshot(page, f"queue-rows-{language}-1366.png")
     on_screen = page.evaluate(_ROWS_ON_SCREEN)
     assert on_screen >= 8, f"only {on_screen} rows fit a 1366×900 screen"
     assert no_horizontal_scroll(page)
@@ -187,4 +188,45 @@ def test_a_decision_on_behalf_is_labelled_confirmed_and_recorded(browser: Browse
     page.goto(f"/console/matches/{match['id']}")
     expect(page.locator(".behalf").last).to_contain_text(f"au nom de {match['company_name']}")
     save_screenshot(page, "console-on-behalf-history-fr.png")
+    page.context.close()
+
+
+def test_ticked_rows_are_decided_together_with_one_reason(browser: Browser, site: ConsoleSite) -> None:
+    """x ticks the current row, the page's box ticks them all; one reason rejects the ticked rows,
+    each recorded as itself, and they stay in view with their new status."""
+    mission_id = site.api("/api/v1/review-queue?limit=1&offset=50")["items"][0]["match"]["mission_id"]
+    page = _operator_page(browser, site, "fr")
+    page.goto(f"/console/queue?mission_id={mission_id}")
+    rows = page.locator("table.queue tbody tr[data-match-id]")
+    assert rows.count() >= 3, "the mission has three pending candidates"
+    count = page.locator("#bulk-count")
+    expect(count).to_have_text("0 ligne cochée")
+    select_all = page.get_by_label("Toute la page")
+    select_all.check()
+    expect(count).to_have_text(f"{rows.count()} lignes cochées")
+    select_all.uncheck()
+    expect(count).to_have_text("0 ligne cochée")
+
+    ids = [int(rows.nth(i).get_attribute("data-match-id") or 0) for i in range(3)]
+    page.locator("h1").click()
+    for _ in ids:
+        page.keyboard.press("j")
+        page.keyboard.press("x")
+    expect(count).to_have_text("3 lignes cochées")
+    expect(select_all).to_have_js_property("indeterminate", rows.count() > 3)
+    page.get_by_label("Motif pour les lignes cochées").fill("Budget trop serré pour ce client")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    save_screenshot(page, "queue-bulk-ticked-fr-1366.png")
+    page.get_by_role("button", name="Rejeter les lignes cochées").click()
+    page.wait_for_url(re.compile(r"kept="))
+    expect(page.locator("#flash")).to_contain_text("3 matchs rejetés.")
+    for match_id in ids:
+        expect(page.locator(f"#match-{match_id} .badge.status-rejected")).to_be_visible()
+        history = site.api(f"/api/v1/matches/{match_id}/history")
+        assert [(h["to_status"], h["reason"]) for h in history] == [
+            ("rejected", "Budget trop serré pour ce client")
+        ]
+    assert no_horizontal_scroll(page)
+    save_screenshot(page, "queue-bulk-done-fr-1366.png")
     page.context.close()

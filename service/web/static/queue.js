@@ -2,7 +2,8 @@
 //
 // Keyboard: j / k (or ↓ / ↑) move to the next / previous row, s shortlists, a approves, p proposes
 // (or approves and proposes a pending row), r opens "Reject…" with the cursor in its reason, o or
-// Enter opens the match, ? shows the list. Keys typed in a field are left alone.
+// Enter opens the match, x ticks the row for the bulk form, ? shows the list. Keys typed in a field
+// are left alone.
 (() => {
   const table = document.querySelector("table.queue");
   if (!table) return;
@@ -45,6 +46,39 @@
     }
   };
 
+  // The bulk form: a live count of the ticked rows, and a box that ticks the whole page.
+  const count = document.getElementById("bulk-count");
+  const all = document.getElementById("select-all");
+  const boxes = () => [...table.querySelectorAll("tbody input.row-select")];
+  const recount = () => {
+    if (!count) return;
+    const ticked = boxes().filter((box) => box.checked).length;
+    count.textContent = ticked === 0 ? count.dataset.none
+      : ticked === 1 ? count.dataset.one : count.dataset.many.replace("{count}", String(ticked));
+    if (all) {
+      all.checked = ticked > 0 && ticked === boxes().length;
+      all.indeterminate = ticked > 0 && ticked < boxes().length;
+    }
+  };
+  if (all) {
+    all.closest(".bulk-all").hidden = false;
+    all.addEventListener("change", () => {
+      for (const box of boxes()) box.checked = all.checked;
+      recount();
+    });
+  }
+  table.addEventListener("change", (event) => {
+    if (event.target instanceof HTMLInputElement && event.target.classList.contains("row-select")) recount();
+  });
+  const toggle = (row) => {
+    const box = row.querySelector("input.row-select");
+    if (box) {
+      box.checked = !box.checked;
+      recount();
+    }
+  };
+  recount();
+
   // A decided row stays in view: start from the row just decided (the last one the page keeps).
   const kept = new URLSearchParams(location.search).get("kept");
   const last = kept ? kept.split(",").pop() : null;
@@ -73,6 +107,7 @@
       a: () => row && submit(row, "approve"),
       p: () => row && submit(row, "propose", "approve_propose"),
       r: () => row && openReject(row),
+      x: () => row && toggle(row),
       o: () => row && row.querySelector("a[href^='/console/matches/']")?.click(),
       Enter: () => target === row && row.querySelector("a[href^='/console/matches/']")?.click(),
       "?": () => {
