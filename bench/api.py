@@ -29,7 +29,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from synthetic_db import Prepared
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -201,7 +204,7 @@ def _serve_hello(args: argparse.Namespace) -> None:
     uvicorn.run(hello_app(), host=HOST, port=args.port, log_config=None, proxy_headers=False)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         return int(probe.getsockname()[1])
@@ -237,84 +240,6 @@ def served(command: Sequence[str], env: dict[str, str], port: int, ready_path: s
             process.wait()
 
 
-# --- the data -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Prepared:
-    operator_key: str
-    scored_mission_ids: list[int]
-    profiles: int
-    matches: int
-    pending: int
-
-
-async def _prepare(
-    database_url: str, secret_key: str, data_dir: Path, n_profiles: int, n_missions: int, n_scored: int
-) -> Prepared:
-    from sqlalchemy import func, select, text
-    from synthetic_db import seed
-
-    from models import Match, Mission
-    from models.enums import MatchStatus, MissionStatus, Role
-    from service import migrations
-    from service.accounts.services import create_account
-    from service.db import Database
-    from service.fixtures_loader import load_demo_data, load_reference_data
-    from service.scoring.services import score_missions
-    from service.settings import Settings
-
-    settings = Settings(
-        environment="production", data_dir=data_dir, database_url=database_url, secret_key=secret_key
-    )
-    database = Database(settings)
-    try:
-        await migrations.upgrade(database.engine)
-        async with database.session() as session:
-            await load_reference_data(session)
-            await load_demo_data(session, secret_key)
-        seeded = await seed(database, n_profiles, n_missions)
-        async with database.session() as session:
-            # What `ctomatch create-operator` does.
-            _, operator_key = await create_account(
-                session,
-                email=f"bench-operator-{secrets.token_hex(4)}@example.test",
-                role=Role.OPERATOR,
-                display_name="Bench operator",
-                secret_key=secret_key,
-            )
-            await session.commit()
-            demo_open = (
-                await session.scalars(
-                    select(Mission.id)
-                    .where(Mission.status == MissionStatus.OPEN, Mission.id.not_in(seeded.mission_ids))
-                    .order_by(Mission.id)
-                )
-            ).all()
-            open_seeded = (
-                await session.scalars(
-                    select(Mission.id)
-                    .where(Mission.status == MissionStatus.OPEN, Mission.id.in_(seeded.mission_ids))
-                    .order_by(Mission.id)
-                    .limit(n_scored)
-                )
-            ).all()
-            scored = [*demo_open, *open_seeded]
-            await score_missions(session, settings, scored)
-            matches = await session.scalar(select(func.count()).select_from(Match))
-            pending = await session.scalar(
-                select(func.count()).select_from(Match).where(Match.status == MatchStatus.PENDING)
-            )
-        async with database.engine.connect() as connection:  # what autovacuum would have done by now
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text("VACUUM ANALYZE"))
-        return Prepared(
-            operator_key, list(open_seeded), len(seeded.profile_ids), int(matches or 0), int(pending or 0)
-        )
-    finally:
-        await database.dispose()
-
-
 # --- the run --------------------------------------------------------------------------------------
 
 
@@ -333,7 +258,7 @@ def _load_average() -> str:
 
 def _run(args: argparse.Namespace, secret_key: str, data_dir: Path) -> None:
     """Setup and teardown on one event loop; the servers and load generators run outside it."""
-    from synthetic_db import _async_url, scratch_postgres
+    from synthetic_db import _async_url, prepare_scored, scratch_postgres
 
     print(f"load average (1, 5, 15 min) at the start: {_load_average()}", flush=True)
     with asyncio.Runner() as runner:
@@ -342,7 +267,9 @@ def _run(args: argparse.Namespace, secret_key: str, data_dir: Path) -> None:
         try:
             started = time.perf_counter()
             prepared = runner.run(
-                _prepare(url, secret_key, data_dir, args.profiles, args.missions, args.scored_missions)
+                prepare_scored(
+                    url, secret_key, data_dir, args.profiles, args.missions, n_scored=args.scored_missions
+                )
             )
             print(
                 f"setup: {prepared.profiles:,} synthetic profiles (+ the demo data), "
@@ -365,7 +292,7 @@ def _bench(
         "warmup": args.warmup,
         "seconds": args.seconds,
     }
-    port = _free_port()
+    port = free_port()
     hello = Endpoint("hello world (bare Litestar)", ("/",))
     with served([sys.executable, __file__, "serve-hello", "--port", str(port)], dict(os.environ), port, "/"):
         baseline = measure(port, hello, [], **load)
@@ -376,7 +303,7 @@ def _bench(
         "DATABASE_URL": database_url,
         "SECRET_KEY": secret_key,
         "API_HOST": HOST,
-        "API_PORT": str(port := _free_port()),
+        "API_PORT": str(port := free_port()),
         "RATE_LIMIT_PER_MINUTE": "100000000",
         "LOG_LEVEL": args.log_level,
     }

@@ -262,3 +262,85 @@ def describe(seeded: Seeded) -> str:
     return json.dumps(
         {"profiles": len(seeded.profile_ids), "missions": len(seeded.mission_ids)}, ensure_ascii=False
     )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A database ready to serve: who may read it, what was scored and how many matches it holds."""
+
+    operator_key: str
+    scored_mission_ids: list[int]
+    profiles: int
+    matches: int
+    pending: int
+
+
+#: Synthetic missions scored per round while filling the review queue up to `min_pending`.
+SCORING_ROUND = 10
+
+
+async def prepare_scored(
+    database_url: str,
+    secret_key: str,
+    data_dir: Path,
+    n_profiles: int,
+    n_missions: int,
+    *,
+    n_scored: int = 0,
+    min_pending: int = 0,
+) -> Prepared:
+    """Migrate, load the reference and demo data, seed a synthetic pool, create an operator (as
+    `ctomatch create-operator` does) and score the demo's open missions plus `n_scored` synthetic ones,
+    then more synthetic ones, a round at a time, until at least `min_pending` matches are pending."""
+    from models import Match
+    from models.enums import MatchStatus, MissionStatus, Role
+    from service import migrations
+    from service.accounts.services import create_account
+    from service.fixtures_loader import load_demo_data
+    from service.scoring.services import score_missions
+    from service.settings import Settings
+
+    settings = Settings(
+        environment="production", data_dir=data_dir, database_url=database_url, secret_key=secret_key
+    )
+    database = Database(settings)
+    try:
+        await migrations.upgrade(database.engine)
+        async with database.session() as session:
+            await load_reference_data(session)
+            await load_demo_data(session, secret_key)
+        seeded = await seed(database, n_profiles, n_missions)
+        async with database.session() as session:
+            _, operator_key = await create_account(
+                session,
+                email=f"bench-operator-{uuid.uuid4().hex[:8]}@example.test",
+                role=Role.OPERATOR,
+                display_name="Bench operator",
+                secret_key=secret_key,
+            )
+            await session.commit()
+            open_missions = select(Mission.id).where(Mission.status == MissionStatus.OPEN)
+            open_missions = open_missions.order_by(Mission.id)
+            synthetic_ids = Mission.id.in_(seeded.mission_ids)
+            demo_open = (await session.scalars(open_missions.where(~synthetic_ids))).all()
+            synthetic = list((await session.scalars(open_missions.where(synthetic_ids))).all())
+            scored = synthetic[:n_scored]
+            await score_missions(session, settings, [*demo_open, *scored])
+            pending_count = select(func.count()).select_from(Match).where(Match.status == MatchStatus.PENDING)
+            pending = int(await session.scalar(pending_count) or 0)
+            while pending < min_pending and len(scored) < len(synthetic):
+                batch = synthetic[len(scored) : len(scored) + SCORING_ROUND]
+                await score_missions(session, settings, batch)
+                scored += batch
+                pending = int(await session.scalar(pending_count) or 0)
+            matches = int(await session.scalar(select(func.count()).select_from(Match)) or 0)
+        async with database.engine.connect() as connection:  # what autovacuum would have done by now
+            if connection.dialect.name == "postgresql":
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await connection.execute(text("VACUUM ANALYZE"))
+            else:
+                await connection.execute(text("ANALYZE"))
+                await connection.commit()
+        return Prepared(operator_key, scored, len(seeded.profile_ids), matches, pending)
+    finally:
+        await database.dispose()

@@ -108,10 +108,10 @@ class QueueQuery:
     tjm_position: str | None = None
     sort: QueueSort = "score"
     grouped: bool = False
+    """One heading per mission over its rows (ordered by mission, then score)."""
     kept: tuple[int, ...] = ()
     """Rows decided from this page: they stay in view, with their new status, until the operator
     moves on (another filter or page)."""
-    """One heading per mission over its rows (ordered by mission, then score)."""
     offset: int = 0
     limit: int = DEFAULT_PAGE_SIZE
 
