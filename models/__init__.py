@@ -5,9 +5,11 @@ from models.api_key import ApiKey
 from models.base import Base
 from models.company import Company
 from models.freelancer import FreelancerProfile, ProfileCompetence, ProfileCtoMission
+from models.grid_revision import GridRevision
 from models.match import Match, MatchDecision
 from models.mission import Mission, MissionCompetence, MissionCtoMission
 from models.notification import Notification
+from models.profile_event import ProfileEvent, ProfileEventKind
 from models.rate_band import RateBand
 from models.registration_idempotency import RegistrationIdempotencyKey
 from models.scoring_job import ScoringJob, ScoringJobChunk
@@ -20,6 +22,7 @@ __all__ = [
     "Base",
     "Company",
     "FreelancerProfile",
+    "GridRevision",
     "Match",
     "MatchDecision",
     "Mission",
@@ -28,6 +31,8 @@ __all__ = [
     "Notification",
     "ProfileCompetence",
     "ProfileCtoMission",
+    "ProfileEvent",
+    "ProfileEventKind",
     "RateBand",
     "RegistrationIdempotencyKey",
     "ScoringJob",

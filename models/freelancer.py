@@ -46,6 +46,12 @@ class FreelancerProfile(TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
     linkedin_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False, index=True)
+    #: The profile this one was merged into (a second registration of the same person): it stays
+    #: inactive, its matches and their history kept, shown on the kept profile's page.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("freelancer_profiles.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    merged_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(), nullable=True)
     #: When the freelancer last said their availability is right (the web app's "confirm" action, or
     #: a write of the profile); 30 days later they are reminded and operators see it as unconfirmed.
     availability_confirmed_at: Mapped[datetime | None] = mapped_column(

@@ -40,6 +40,8 @@ class Match(TimestampMixin, Base):
     score_at_decision: Mapped[float | None] = mapped_column(Float, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     scored_at: Mapped[datetime] = mapped_column(DateTimeUTC(), default=utcnow, nullable=False)
+    grid_revision_id: Mapped[int | None] = mapped_column(ForeignKey("grid_revisions.id"), nullable=True)
+    """The newest rate grid revision in effect when the pair was scored (null: scored before 0013)."""
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads a plain dict
 

@@ -34,6 +34,7 @@ from service.openapi_docs import ProblemResponsesPlugin
 from service.options_allow import complete_allow_header
 from service.pagination import provide_page_params
 from service.params import provide_expected_revision
+from service.people.controllers import PeopleController
 from service.portal import PortalPlugin
 from service.privacy.controllers import PrivacyController
 from service.rate_limit import rate_limit_middleware
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, work_queue: WorkQueue | None = 
             ReferenceController,
             MarketController,
             FreelancerController,
+            PeopleController,
             CompanyController,
             MissionController,
             MatchController,

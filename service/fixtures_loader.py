@@ -28,6 +28,7 @@ from service.freelancers.schemas import FreelancerCreate
 from service.freelancers.services import register_freelancer
 from service.missions.schemas import MissionCreate
 from service.missions.services import close_mission, create_mission
+from service.reference.grid_history import record_initial_revisions
 
 FIXTURES_DIR: Traversable = FIXTURES
 
@@ -52,7 +53,8 @@ def read_json(name: str, directory: Traversable = FIXTURES_DIR) -> Any:
 
 
 async def load_reference_data(session: AsyncSession, directory: Traversable = FIXTURES_DIR) -> LoadReport:
-    """Upsert the taxonomy; insert missing rate bands (operators' later edits are kept)."""
+    """Upsert the taxonomy; insert missing rate bands (operators' later edits are kept), each with its
+    initial revision."""
     report = LoadReport()
     for item in read_json("taxonomy.json", directory)["items"]:
         existing = await session.get(TaxonomyItem, item["id"])
@@ -67,6 +69,10 @@ async def load_reference_data(session: AsyncSession, directory: Traversable = FI
         if await session.get(RateBand, band["id"]) is None:
             session.add(RateBand(position=position, **band))
             report.count("rate_bands")
+    await session.flush()
+    # A band loaded here starts the grid's history (the migration did so for the bands it found).
+    for _ in range(await record_initial_revisions(session)):
+        report.count("grid_revisions")
     await session.commit()
     return report
 

@@ -14,6 +14,7 @@ from matching import MissionInput, PastRole, ProfileInput, RateBand, RateGrid, V
 from models import FreelancerProfile, Mission, TaxonomyItem
 from models import RateBand as RateBandRow
 from models.enums import COMPETENCE_KINDS, MissionStatus, TaxonomyKind
+from service.reference.grid_history import newest_revision_id
 from service.reference.services import list_rate_bands
 
 
@@ -135,6 +136,8 @@ class ScoringContext:
     grid: RateGrid
     vocab: Vocabulary
     labels: dict[str, str]
+    grid_revision_id: int | None = None
+    """The newest grid revision when the grid was read: what the matches scored with it record."""
 
 
 async def load_context(session: AsyncSession) -> ScoringContext:
@@ -145,4 +148,6 @@ async def load_context(session: AsyncSession) -> ScoringContext:
         sector_ids=tuple(i.id for i in items if i.kind is TaxonomyKind.SECTOR),
     )
     labels = {i.id: i.label_en for i in items}
-    return ScoringContext(grid_from_rows(await list_rate_bands(session)), vocab, labels)
+    # Read with the grid, once per scoring call (a chunk of a rescore), never per pair.
+    revision = await newest_revision_id(session)
+    return ScoringContext(grid_from_rows(await list_rate_bands(session)), vocab, labels, revision)

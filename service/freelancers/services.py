@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -56,6 +56,9 @@ CONTACT_VISIBLE_STATUSES = frozenset({MatchStatus.ACCEPTED})
 
 #: Body fields stored as child rows (`_set_competences`, `_set_cto_missions`), not as columns.
 CHILD_ROW_FIELDS = frozenset({"competences", "cto_missions"})
+
+#: More writes made with a profile's own, in its transaction (service.people: a merge, an audit row).
+ProfileWriteHook = Callable[[FreelancerProfile], None]
 
 SORT_KEYS = {
     "tjm": FreelancerProfile.tjm,
@@ -399,11 +402,13 @@ async def update_profile(
     queue: WorkQueue | None = None,
     expected_revision: int | None = None,
     confirm_availability: bool = False,
+    along: ProfileWriteHook | None = None,
 ) -> FreelancerPrivate:
     """All or nothing: the row is locked first (service.revisions), then replaced as a whole.
 
     `confirm_availability`: the freelancer saved their whole profile (the web app's editor), which
-    confirms their availability too."""
+    confirms their availability too. `along`: more writes of the same transaction, given the locked
+    profile once the change is applied (it may refuse by raising: nothing is then written)."""
     profile = await lock_for_write(
         session, FreelancerProfile, profile_id, expected=expected_revision, what="freelancer profile"
     )
@@ -422,6 +427,8 @@ async def update_profile(
         _set_cto_missions(profile, data.cto_missions)
     if confirm_availability:
         profile.availability_confirmed_at, profile.availability_reminded_at = utcnow(), None
+    if along is not None:
+        along(profile)
     await session.flush()
     # The answer is what this write stored: built before the commit releases the lock, since a
     # concurrent writer may change the row the moment it is released.
@@ -439,7 +446,9 @@ async def deactivate_profile(
     *,
     queue: WorkQueue | None = None,
     expected_revision: int | None = None,
+    along: ProfileWriteHook | None = None,
 ) -> FreelancerPrivate:
+    """The profile leaves matching (its matches are rescored as excluded); `along` as in `update_profile`."""
     return await update_profile(
         session,
         actor,
@@ -447,6 +456,7 @@ async def deactivate_profile(
         FreelancerUpdate(active=False),
         queue=queue,
         expected_revision=expected_revision,
+        along=along,
     )
 
 

@@ -6,9 +6,11 @@ catalog test (tests/unit/test_catalogs.py) makes sure no French entry is missing
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -47,5 +49,22 @@ def translations_for(locale: str) -> Translations:
         raise ValueError(f"unsupported locale {locale!r}")
     merged = Translations(domain="messages")
     for domain in domains():
-        merged.merge(_compiled(read_catalog(locale, domain)))
+        compiled = _compiled(read_catalog(locale, domain))
+        merged.merge(compiled)
+        # `merge` keeps the empty lookup's English rule (n != 1); the catalogs' own one chooses the form
+        # (in French, 0 takes the singular: "0 match enregistré").
+        merged.plural = _counting(compiled.plural)
     return merged
+
+
+def _counting(rule: Callable[[int], int]) -> Callable[[Any], int]:
+    """The plural rule, for counts as templates pass them too: a number already formatted for the
+    reader ("1 075", "1,075") or a float counts as the whole number it shows."""
+
+    def plural(count: Any) -> int:
+        if isinstance(count, str):
+            digits = "".join(ch for ch in count.split(".")[0] if ch.isdigit())
+            count = int(digits) if digits else 0
+        return rule(int(count))
+
+    return plural

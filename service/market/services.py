@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,37 +11,18 @@ from service.engine_inputs.rows import grid_from_rows
 from service.errors import FieldError, InvalidInput, NotFound
 from service.explanations import MarketCheck, render_market_check
 from service.i18n import _
+
+# The positions live with the grid (the preview of a grid change reads them too); named here as before.
+from service.reference.positions import MarketPosition as MarketPosition
+from service.reference.positions import budget_position as budget_position
+from service.reference.positions import market_position as market_position
 from service.reference.services import get_rate_band, list_rate_bands
-
-
-class MarketPosition(StrEnum):
-    BELOW = "below"
-    WITHIN = "within"
-    ABOVE = "above"
 
 
 def band_for_years(bands: Sequence[RateBand], years: float) -> RateBand:
     """The stored band the engine puts `years` in (min_years <= years < max_years)."""
     band_id = grid_from_rows(bands).band_for_years(years).id
     return next(band for band in bands if band.id == band_id)
-
-
-def market_position(band: RateBand, tjm: int) -> MarketPosition:
-    if tjm < band.tjm_low:
-        return MarketPosition.BELOW
-    if tjm > band.tjm_high:
-        return MarketPosition.ABOVE
-    return MarketPosition.WITHIN
-
-
-def budget_position(band: RateBand, tjm_min: int, tjm_max: int) -> MarketPosition:
-    """Where a mission's budget stands against its band: below when even its maximum is under the
-    market's low, above when even its minimum is over the market's high, within when they overlap."""
-    if tjm_max < band.tjm_low:
-        return MarketPosition.BELOW
-    if tjm_min > band.tjm_high:
-        return MarketPosition.ABOVE
-    return MarketPosition.WITHIN
 
 
 def market_check(band: RateBand, tjm: int) -> MarketCheck:

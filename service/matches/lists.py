@@ -53,6 +53,7 @@ MATCH_COLUMNS = (
     Match.version,
     Match.algorithm_version,
     Match.scored_at,
+    Match.grid_revision_id,
 )
 
 

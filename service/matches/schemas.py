@@ -54,6 +54,9 @@ class MatchOut(msgspec.Struct, kw_only=True):
     """Send it back as If-Match (or `version`) when deciding on the match."""
     algorithm_version: str
     scored_at: datetime
+    grid_revision_id: int | None = None
+    """The rate grid revision the score was computed with (GET /api/v1/rate-grid/revisions); null for a
+    match scored before grid revisions were recorded."""
 
 
 class MatchList(msgspec.Struct, kw_only=True):
@@ -96,6 +99,8 @@ class ReviewItem(msgspec.Struct, kw_only=True):
     tjm_position: str
     created_at: datetime
     allowed_actions: list[Action]
+    possible_duplicate: bool = False
+    """The freelancer may have registered twice (same phone, LinkedIn, or name and headline)."""
 
 
 class DecisionIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -123,6 +128,8 @@ class MatchDetail(msgspec.Struct, kw_only=True):
     version: int
     needs_review: bool
     allowed_actions: list[Action]
+    company_id: int | None = None
+    """The company the mission is for."""
 
 
 class SelectedMatch(msgspec.Struct, forbid_unknown_fields=True):

@@ -35,6 +35,7 @@ from service.matches.transitions import (
 )
 from service.notifications.outbox import add_notifications
 from service.pagination import PageParams
+from service.people.duplicates import ids_with_duplicates
 from service.querying import page_total
 from service.revisions import parse_if_match
 
@@ -74,6 +75,7 @@ async def read_match(session: AsyncSession, actor: Actor, match_id: int) -> Matc
         version=match.version,
         needs_review=match.needs_review,
         allowed_actions=actions_for(actor.role, match.status),
+        company_id=company.id,
     )
 
 
@@ -305,6 +307,7 @@ async def review_queue(
 
     One query: the page is chosen on the matches alone, counting them in the same pass (a window
     count), then only its rows are joined to what they show (a second query only past the last page).
+    One more reads whether the page's freelancers have a possible duplicate (service.people).
     """
     ids = _queue_ids(filters)
     order = QUEUE_ORDERS[filters.sort]
@@ -332,6 +335,7 @@ async def review_queue(
     weight_of = (weights or Weights()).as_dict()
     rows = (await session.execute(query)).all()
     total = await page_total(session, rows, ids)
+    doubled = await ids_with_duplicates(session, {row.freelancer_id for row in rows})
     items = [
         ReviewItem(
             match=listed_match_out(row, "operator"),
@@ -346,6 +350,7 @@ async def review_queue(
             tjm_position=row.tjm_position,
             created_at=row.created_at,
             allowed_actions=actions_for(Role.OPERATOR, row.status),
+            possible_duplicate=row.freelancer_id in doubled,
         )
         for row in rows
     ]

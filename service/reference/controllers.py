@@ -16,9 +16,12 @@ from service import openapi_examples
 from service.auth.actor import ANONYMOUS, roles
 from service.background.jobs import read_job
 from service.fixture_files import RATE_GRID
-from service.handler_params import BackgroundQueue, CurrentActor, DbSession, PathKey
+from service.handler_params import BackgroundQueue, CurrentActor, DbSession, PageQuery, PathKey
+from service.pagination import Page
 from service.reference import services
+from service.reference.grid_history import list_revisions, revision_out
 from service.reference.schemas import (
+    GridRevisionOut,
     RateBandOut,
     RateBandSaved,
     RateBandUpdate,
@@ -55,6 +58,21 @@ class ReferenceController(Controller):
         bands = await services.list_rate_bands(db_session)
         return RateGridOut("EUR", "day", [read_shape(b, RateBandOut) for b in bands], _salaried_reference())
 
+    @get(
+        "/rate-grid/revisions",
+        opt=roles(Role.OPERATOR),
+        summary="History of the TJM grid, newest first",
+        description=(
+            "Roles: operator. One revision per change of a band (who, when, the figures before and "
+            "after, the reason given), newest first; the first revision of each band is its initial "
+            "load (`before` and `actor_account_id` null). Revisions are never changed. A match names "
+            "the revision it was scored with in `grid_revision_id`."
+        ),
+    )
+    async def list_grid_revisions(self, db_session: DbSession, page: PageQuery) -> Page[GridRevisionOut]:
+        rows, total = await list_revisions(db_session, page)
+        return Page([revision_out(r) for r in rows], total, page.limit, page.offset)
+
     @put(
         "/rate-grid/{band_id:str}",
         opt=roles(Role.OPERATOR),
@@ -63,7 +81,9 @@ class ReferenceController(Controller):
             "Roles: operator. Only the figures change; the year boundaries stay those of the source. "
             "Every TJM fit depends on the grid, so a change of rates queues a full rescore job: the "
             "answer is the band with that job in `job` (poll it at GET /api/v1/jobs/{id}), or `job: "
-            "null` when no rate moved."
+            "null` when no rate moved. Each change appends a revision to the grid's history (GET "
+            "/api/v1/rate-grid/revisions); POST /api/v1/rate-grid/{band_id}/preview shows its effect "
+            "first."
         ),
     )
     async def update_rate_band(

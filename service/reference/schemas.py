@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -66,3 +67,60 @@ class RateBandUpdate(msgspec.Struct, forbid_unknown_fields=True):
     tjm_high: Tjm | msgspec.UnsetType = msgspec.UNSET
     tjm_ceiling: Tjm | msgspec.UnsetType | None = msgspec.UNSET
     note: Annotated[str, msgspec.Meta(max_length=500)] | msgspec.UnsetType = msgspec.UNSET
+    reason: (
+        Annotated[
+            str,
+            msgspec.Meta(max_length=500, description="Why the figures change (kept in the grid's history)."),
+        ]
+        | msgspec.UnsetType
+    ) = msgspec.UNSET
+
+
+class BandFiguresOut(msgspec.Struct):
+    tjm_low: int
+    tjm_high: int
+    tjm_ceiling: int | None
+    note: str
+
+
+class GridRevisionOut(msgspec.Struct, kw_only=True):
+    """One change of a band, as the grid's append-only history keeps it."""
+
+    id: int
+    band_id: str
+    actor_account_id: int | None
+    """Null for the initial load of the grid."""
+    actor_email: str | None
+    created_at: datetime
+    before: BandFiguresOut | None
+    """Null for the initial load of the grid."""
+    after: BandFiguresOut
+    reason: str | None
+
+
+class BudgetChangeOut(msgspec.Struct, kw_only=True):
+    mission_id: int
+    title: str
+    tjm_min: int
+    tjm_max: int
+    position_before: str
+    position_after: str
+
+
+class GridPreviewOut(msgspec.Struct, kw_only=True):
+    """What saving these figures would do; nothing was written."""
+
+    band_id: str
+    before: BandFiguresOut
+    after: BandFiguresOut
+    warnings_appearing: list[BudgetChangeOut]
+    """Open missions of the band whose budget warning would appear."""
+    warnings_disappearing: list[BudgetChangeOut]
+    """Open missions of the band whose budget warning would disappear."""
+    matches_checked: int
+    """Stored matches rescored in memory with the new grid."""
+    matches_moving: int
+    """Of which would move by more than `move_threshold` points."""
+    largest_move: float
+    """The largest move of a stored score, in points (0-100 scale)."""
+    move_threshold: float

@@ -22,10 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import RateBand, ScoringJob, TaxonomyItem
 from models.base import utcnow
 from models.enums import TaxonomyKind
+from models.grid_revision import band_figures
 from service.background.jobs import queue_full_rescore
 from service.background.queue import WorkQueue
 from service.errors import FieldError, InvalidInput, NotFound
-from service.i18n import _, localised
+from service.i18n import _, format_money, localised
+from service.reference.grid_history import append_revision
 from service.reference.schemas import RateBandUpdate
 from service.suggestions import Candidate, closest
 from service.validation_texts import Code, not_allowed, shown, unknown_id
@@ -108,31 +110,64 @@ def unknown_band(field: str, value: str, bands: Sequence[RateBand]) -> FieldErro
     return FieldError(field, reason, Code.NOT_ALLOWED, allowed=allowed, suggestion=suggestion)
 
 
-async def update_rate_band(
-    session: AsyncSession, band_id: str, data: RateBandUpdate
-) -> tuple[RateBand, bool]:
-    """The band, and whether a rate moved (a note alone changes no score)."""
-    band = await get_rate_band(session, band_id)
+def check_band_figures(low: int, high: int, ceiling: int | None) -> list[FieldError]:
+    """The rules a band's figures keep, each refusal worded for a person (fields: the body's)."""
+    errors = []
+    if low > high:
+        reason = _(
+            "the low end (%(low)s) is above the high end (%(high)s)",
+            low=format_money(low),
+            high=format_money(high),
+        )
+        errors.append(FieldError("body.tjm_low", reason, Code.INCONSISTENT))
+    if ceiling is not None and ceiling < high:
+        reason = _(
+            "the ceiling (%(ceiling)s) is below the high end (%(high)s)",
+            ceiling=format_money(ceiling),
+            high=format_money(high),
+        )
+        errors.append(FieldError("body.tjm_ceiling", reason, Code.INCONSISTENT))
+    return errors
+
+
+def figures_after(band: RateBand, data: RateBandUpdate) -> tuple[int, int, int | None]:
+    """The band's (low, high, ceiling) once `data` is applied, refused in words if inconsistent."""
     low = band.tjm_low if data.tjm_low is msgspec.UNSET else data.tjm_low
     high = band.tjm_high if data.tjm_high is msgspec.UNSET else data.tjm_high
     ceiling = band.tjm_ceiling if data.tjm_ceiling is msgspec.UNSET else data.tjm_ceiling
-    errors = []
-    if low > high:
-        reason = _("tjm_low %(low)s is above tjm_high %(high)s", low=low, high=high)
-        errors.append(FieldError("body.tjm_low", reason, Code.INCONSISTENT))
-    if ceiling is not None and ceiling < high:
-        reason = _("tjm_ceiling %(ceiling)s is below tjm_high %(high)s", ceiling=ceiling, high=high)
-        errors.append(FieldError("body.tjm_ceiling", reason, Code.INCONSISTENT))
+    errors = check_band_figures(low, high, ceiling)
     if errors:
         raise InvalidInput(errors)
+    return low, high, ceiling
+
+
+async def update_rate_band(
+    session: AsyncSession,
+    band_id: str,
+    data: RateBandUpdate,
+    actor_account_id: int | None = None,
+) -> tuple[RateBand, bool]:
+    """The band, and whether a rate moved (a note alone changes no score).
+
+    A change appends the band's revision to the grid's history (service.reference.grid_history), in
+    the transaction of the change; a body that changes nothing appends none.
+    """
+    band = await get_rate_band(session, band_id)
+    low, high, ceiling = figures_after(band, data)
+    before = band_figures(band)
     rates_moved = (band.tjm_low, band.tjm_high, band.tjm_ceiling) != (low, high, ceiling)
     band.tjm_low, band.tjm_high, band.tjm_ceiling = low, high, ceiling
     if data.note is not msgspec.UNSET:
         band.note = data.note
+    if band_figures(band) == before:
+        await session.commit()
+        return band, False
     # The grid's revision is its newest updated_at: moved strictly forward, even if this host's clock
     # is behind the one that wrote the last change, so every process sees this change.
     newest = await session.scalar(select(func.max(RateBand.updated_at)))
     band.updated_at = utcnow() if newest is None else max(utcnow(), newest + timedelta(microseconds=1))
+    reason = None if data.reason is msgspec.UNSET else data.reason.strip()
+    append_revision(session, band, before, actor_account_id, reason)
     await session.commit()
     forget_rate_grid(session)
     return band, rates_moved
@@ -208,7 +243,7 @@ async def update_grid_band(
     session: AsyncSession, band_id: str, data: RateBandUpdate, queue: WorkQueue, requested_by: int | None
 ) -> tuple[RateBand, ScoringJob | None]:
     """Every TJM fit depends on the grid, so a change of rates queues a full rescore (None: none moved)."""
-    band, rates_moved = await update_rate_band(session, band_id, data)
+    band, rates_moved = await update_rate_band(session, band_id, data, requested_by)
     if not rates_moved:
         return band, None
     return band, await queue_full_rescore(session, queue, requested_by)

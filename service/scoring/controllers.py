@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import QueryParameter
+from litestar.params import Body, QueryParameter
 
 from models.enums import Role
+from service import openapi_examples
 from service.auth.actor import roles
 from service.background.jobs import MAX_JOBS_LISTED, queue_full_rescore, read_job, recent_jobs
-from service.handler_params import BackgroundQueue, CurrentActor, DbSession, PathKey
+from service.handler_params import AppSettings, BackgroundQueue, CurrentActor, DbSession, PathKey
+from service.reference.schemas import GridPreviewOut, RateBandUpdate
+from service.scoring.grid_what_if import preview_band_change, preview_out
 from service.scoring.schemas import JobOut
 
 JOB_STATES = (
@@ -63,3 +66,26 @@ class JobController(Controller):
     )
     async def job(self, db_session: DbSession, job_id: PathKey) -> JobOut:
         return (await read_job(db_session, job_id)).out()
+
+    @post(
+        "/rate-grid/{band_id:str}/preview",
+        opt=roles(Role.OPERATOR),
+        status_code=200,
+        tags=["reference data"],
+        summary="Preview a change of a band of the TJM grid, without saving it",
+        description=(
+            "Roles: operator. The same body as PUT /api/v1/rate-grid/{band_id}, refused the same way; "
+            "nothing is written. The answer lists the open missions of the band whose budget warning "
+            "would appear or disappear (position before and after), and how many stored matches would "
+            "move by more than `move_threshold` points once rescored with the new grid (each stored "
+            "pair is rescored in memory by the engine), with the largest move."
+        ),
+    )
+    async def preview_grid_change(
+        self,
+        db_session: DbSession,
+        settings: AppSettings,
+        band_id: PathKey,
+        data: Annotated[RateBandUpdate, Body(examples=openapi_examples.RATE_BAND_PREVIEW)],
+    ) -> GridPreviewOut:
+        return preview_out(await preview_band_change(db_session, settings, band_id, data))

@@ -161,7 +161,9 @@ async def score_missions_uncommitted(
     lap("explanations")
     current = await _mark_scored(session, missions)
     pairs = [p for p in pairs if p.mission_id in current]
-    written = await upsert_matches(session, pairs, ALGORITHM_VERSION, _now(), settings.review_score_drift)
+    written = await upsert_matches(
+        session, pairs, ALGORITHM_VERSION, _now(), settings.review_score_drift, ctx.grid_revision_id
+    )
     lap("writes")
     logger.info(
         "scored %s missions × %s profiles, %s matches written: %s",
@@ -211,7 +213,9 @@ async def score_profile(session: AsyncSession, settings: Settings, profile_id: i
         # Edited while it was scored: the newer task queued by that edit writes its matches.
         await session.rollback()
         return ScoringOutcome(len(missions), 0)
-    written = await upsert_matches(session, pairs, ALGORITHM_VERSION, _now(), settings.review_score_drift)
+    written = await upsert_matches(
+        session, pairs, ALGORITHM_VERSION, _now(), settings.review_score_drift, ctx.grid_revision_id
+    )
     await prune_beyond_limit(session, [m_inputs[j].id for j in entering], settings.match_store_limit)
     await session.commit()
     return ScoringOutcome(len(missions), written)

@@ -43,6 +43,7 @@ REFRESHED = (
     "excluded",
     "exclusion_reason",
     "algorithm_version",
+    "grid_revision_id",
     "scored_at",
     "updated_at",
 )
@@ -57,6 +58,7 @@ STAGED = (
     "excluded",
     "exclusion_reason",
     "algorithm_version",
+    "grid_revision_id",
     "scored_at",
 )
 JSON_COLUMNS = frozenset({"factors", "reasons", "skill_gaps"})
@@ -93,8 +95,10 @@ async def upsert_matches(
     algorithm_version: str,
     scored_at: datetime,
     review_drift: float = 10.0,
+    grid_revision_id: int | None = None,
 ) -> int:
-    """Insert or refresh in one statement per batch; the caller commits.
+    """Insert or refresh in one statement per batch; the caller commits. Every row records the grid
+    revision it was scored with.
 
     A decided match whose new score is more than `review_drift` points from its score at decision time
     is flagged `needs_review`, so it comes back to the top of the review queue for a second look.
@@ -113,6 +117,7 @@ async def upsert_matches(
             "excluded": p.excluded,
             "exclusion_reason": p.exclusion_reason,
             "algorithm_version": algorithm_version,
+            "grid_revision_id": grid_revision_id,
             "scored_at": scored_at,
             "created_at": scored_at,
             "updated_at": scored_at,

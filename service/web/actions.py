@@ -12,20 +12,21 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, post
 from litestar.params import URLEncodedBody
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 
 from models.enums import Role
 from service.auth.actor import ANONYMOUS, roles
 from service.errors import Conflict, DomainError, InvalidInput
-from service.handler_params import BackgroundQueue, DbSession, PathId, PathKey
+from service.handler_params import AppSettings, BackgroundQueue, DbSession, PathId, PathKey
 from service.i18n import _, format_money, localised
 from service.matches.schemas import DecisionIn
 from service.matches.services import decide
 from service.matches.transitions import Action, on_behalf
-from service.reference.schemas import RateBandUpdate
-from service.reference.services import update_grid_band
+from service.reference.services import get_rate_band, update_grid_band
+from service.scoring.grid_what_if import preview_band_change
+from service.web.band_form import BandForm, add_service_errors, read_band_form
 from service.web.labels import action_done_labels, label, status_labels
-from service.web.pages import SIGNED_IN
+from service.web.pages import SIGNED_IN, rate_grid_page
 from service.web.session import CONSOLE_PATH, SignedInOperator, flash, safe_next
 from service.web.views import with_kept
 
@@ -43,13 +44,6 @@ class DecisionForm(msgspec.Struct):
     next: str = ""
     confirm: str = ""
     """"yes" when the operator ticked that the side asked for the decision made on its behalf."""
-
-
-class BandForm(msgspec.Struct):
-    tjm_low: str = ""
-    tjm_high: str = ""
-    tjm_ceiling: str = ""
-    note: str = ""
 
 
 def _status_label(status: object) -> str:
@@ -147,32 +141,22 @@ class ConsoleActions(Controller):
         work_queue: BackgroundQueue,
         band_id: PathKey,
         data: URLEncodedBody[BandForm],
-    ) -> Redirect:
-        """As PUT /api/v1/rate-grid/{band_id}: update the band, then queue a full rescore."""
+    ) -> Redirect | Template:
+        """As PUT /api/v1/rate-grid/{band_id}: update the band, then queue a full rescore. A refused
+        form comes back (422) with what was typed and each refusal in words beside its field."""
         back = f"{CONSOLE_PATH}/rate-grid"
-        try:
-            changes = msgspec.convert(
-                {
-                    "tjm_low": int(data.tjm_low),
-                    "tjm_high": int(data.tjm_high),
-                    "tjm_ceiling": int(data.tjm_ceiling) if data.tjm_ceiling.strip() else None,
-                    "note": data.note.strip(),
-                },
-                RateBandUpdate,
-            )
-        except msgspec.ValidationError as exc:  # a ValueError too: keep it first
-            flash(request, "error", _invalid_message(exc))
-            return Redirect(back, status_code=303)
-        except ValueError:
-            flash(request, "error", _nothing_changed(_("the rates must be whole numbers of euros")))
-            return Redirect(back, status_code=303)
+        await get_rate_band(db_session, band_id)  # an unknown band is a 404, before reading the form
+        changes, state = read_band_form(band_id, data)
+        if changes is None:
+            return await rate_grid_page(request, db_session, operator, form=state, status_code=422)
         try:
             band, job = await update_grid_band(
                 db_session, band_id, changes, work_queue, operator.actor.account_id
             )
         except InvalidInput as exc:
-            flash(request, "error", _invalid_message(exc))
-            return Redirect(back, status_code=303)
+            await db_session.rollback()
+            add_service_errors(state, exc.errors)
+            return await rate_grid_page(request, db_session, operator, form=state, status_code=422)
         rescoring = (
             _("Every match is being rescored (job %(job)s).", job=job.id)
             if job
@@ -187,3 +171,31 @@ class ConsoleActions(Controller):
         flash(request, "success", f"{saved} {rescoring}")
         # The grid page then links its confirmation to the job's page, where the rescore can be followed.
         return Redirect(f"{back}?job={job.id}" if job else back, status_code=303)
+
+    @post(
+        "/rate-grid/{band_id:str}/preview",
+        opt=roles(ANONYMOUS),
+        include_in_schema=False,
+        description=f"{SIGNED_IN} Preview a change of a band of the rate grid, without saving it.",
+    )
+    async def preview_band(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        operator: SignedInOperator,
+        settings: AppSettings,
+        band_id: PathKey,
+        data: URLEncodedBody[BandForm],
+    ) -> Template:
+        """As POST /api/v1/rate-grid/{band_id}/preview: the grid page again, the band's form open with
+        what was typed, and the effect of saving it (budget warnings, matches that would move)."""
+        await get_rate_band(db_session, band_id)
+        changes, state = read_band_form(band_id, data)
+        if changes is None:
+            return await rate_grid_page(request, db_session, operator, form=state, status_code=422)
+        try:
+            state.preview = await preview_band_change(db_session, settings, band_id, changes)
+        except InvalidInput as exc:
+            add_service_errors(state, exc.errors)
+            return await rate_grid_page(request, db_session, operator, form=state, status_code=422)
+        return await rate_grid_page(request, db_session, operator, form=state)

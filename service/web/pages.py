@@ -17,7 +17,7 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import RateBand
+from models import GridRevision, RateBand
 from models.enums import JobState, MatchStatus, MissionStatus, Role
 from service.auth.actor import ANONYMOUS, roles
 from service.background.jobs import JobProgress, read_job, recent_jobs
@@ -34,9 +34,11 @@ from service.matches.services import history, read_match, review_queue
 from service.matches.transitions import Action, actions_for
 from service.missions.schemas import MissionOut
 from service.missions.services import MissionFilters, list_missions_for, read_mission_for
-from service.pagination import PageParams
+from service.pagination import MAX_OFFSET, PageParams
+from service.reference.grid_history import get_revision, list_revisions
 from service.reference.services import list_rate_bands, list_taxonomy
 from service.web import stats
+from service.web.band_form import BandFormState
 from service.web.labels import TJM_POSITIONS, status_labels
 from service.web.session import ConsoleOperator, SignedInOperator
 from service.web.views import (
@@ -64,11 +66,31 @@ DASHBOARD_STATUSES = (
     MatchStatus.REJECTED,
 )
 MISSIONS_PAGE_SIZE = 25
+HISTORY_PAGE_SIZE = 25
 MAX_CANDIDATES = 200
 #: How often the job page's script asks for the job's progress while it runs.
 JOB_POLL_SECONDS = 2
 #: Running and queued jobs the dashboard lists (a link each).
 DASHBOARD_JOBS = 10
+
+
+async def _grid_revision(session: AsyncSession, revision_id: int | None) -> GridRevision | None:
+    return None if revision_id is None else await get_revision(session, revision_id)
+
+
+async def rate_grid_page(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    operator: ConsoleOperator,
+    *,
+    job: JobView | None = None,
+    form: BandFormState | None = None,
+    status_code: int = 200,
+) -> Template:
+    """The grid page; `form`: a band's form shown again open, with what was typed, its refusals in
+    words and the preview of the change when one was asked."""
+    context = {"bands": await list_rate_bands(session), "job": job, "form": form}
+    return render(request, "rate_grid.html", context, signed_in_as=operator.name, status_code=status_code)
 
 
 @dataclass(frozen=True)
@@ -360,6 +382,7 @@ class ConsolePages(Controller):
         context = {
             "detail": msgspec.structs.replace(detail, match=shown),
             "history": await history(db_session, match_id),
+            "grid_revision": await _grid_revision(db_session, detail.match.grid_revision_id),
             "labels": await _taxonomy_labels(db_session),
             "next": here(request),
         }
@@ -385,8 +408,25 @@ class ConsolePages(Controller):
                 queued = JobView.of(await read_job(db_session, job))
             except NotFound:
                 queued = None
-        context = {"bands": await list_rate_bands(db_session), "job": queued}
-        return render(request, "rate_grid.html", context, signed_in_as=operator.name)
+        return await rate_grid_page(request, db_session, operator, job=queued)
+
+    @get(
+        "/rate-grid/history",
+        opt=roles(ANONYMOUS),
+        include_in_schema=False,
+        description=f"{SIGNED_IN} The rate grid's revisions, newest first: when, who, band, before → after.",
+    )
+    async def rate_grid_history(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        operator: SignedInOperator,
+        offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
+    ) -> Template:
+        page = PageParams(limit=HISTORY_PAGE_SIZE, offset=offset)
+        rows, total = await list_revisions(db_session, page)
+        context = {"revisions": rows, "pager": Pager(offset, HISTORY_PAGE_SIZE, total)}
+        return render(request, "rate_grid_history.html", context, signed_in_as=operator.name)
 
     @get(
         "/jobs/{job_id:str}",

@@ -35,7 +35,9 @@ from service.web.bulk import ConsoleBulkActions
 from service.web.csrf import SessionBoundCSRFMiddleware
 from service.web.errors import CONSOLE_EXCEPTION_HANDLERS, console_page_for_unknown_paths
 from service.web.headers import stamp_console_headers
+from service.web.not_found import unknown_console_page
 from service.web.pages import ConsolePages
+from service.web.people import ConsolePeople
 from service.web.session import (
     CONSOLE_PATH,
     CSRF_COOKIE,
@@ -98,7 +100,14 @@ class WebConsolePlugin(InitPluginProtocol):
         )
         console = Router(
             path=CONSOLE_PATH,
-            route_handlers=[SignInController, ConsolePages, ConsoleActions, ConsoleBulkActions],
+            route_handlers=[
+                SignInController,
+                ConsolePages,
+                ConsoleActions,
+                ConsoleBulkActions,
+                ConsolePeople,
+                unknown_console_page,
+            ],
             middleware=[
                 session_config.middleware,
                 DefineMiddleware(

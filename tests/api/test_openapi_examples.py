@@ -39,6 +39,7 @@ class World:
 async def _world(client: Client, work_queue: RecordingWorkQueue, operator: Caller) -> World:
     work_queue.inline = True  # score the mission now, so it has matches
     freelancer = await register_freelancer(client)
+    second_registration = await register_freelancer(client)  # what the merge example merges
     company = await register_company(client)
     mission = await post_mission(client, company)
     work_queue.inline = False
@@ -49,6 +50,7 @@ async def _world(client: Client, work_queue: RecordingWorkQueue, operator: Calle
     ids = {
         "company_id": company.id,
         "profile_id": freelancer.id,
+        "duplicate_id": second_registration.id,
         "mission_id": mission["id"],
         "match_id": matches.json()["items"][0]["id"],
         "band_id": EXAMPLE_BAND,
@@ -83,6 +85,9 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 #: valid one would erase the account the other examples need): the field that names the caller.
 #: tests/api/test_privacy.py sends real ones.
 CALLER_SPECIFIC = {"POST /api/v1/me/erase": "body.confirm_email"}
+#: Examples naming another row by id in their body: the field, and the row of `_world` it is sent as
+#: (the documented id is an example, the test database's ids are its own).
+BODY_IDS = {"POST /api/v1/freelancers/{duplicate_id}/merge": {"into": "profile_id"}}
 
 
 def documented_example(schema: dict[str, Any], body: dict[str, Any]) -> Any | None:
@@ -166,6 +171,8 @@ async def test_every_request_body_example_is_a_valid_request(
         if example is None:
             failures[name] = "the request body documents no JSON example"
             continue
+        for field, row in BODY_IDS.get(name, {}).items():
+            example = {**example, field: int(world.path_ids[row])}
         if name in CALLER_SPECIFIC:
             # Sent as is, it must be refused on the one field that names the caller, nothing else.
             response = await client.post(path, json=example, headers=world.headers("freelancer"))

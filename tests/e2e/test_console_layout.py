@@ -77,7 +77,10 @@ def _pages(site: ConsoleSite) -> dict[str, str]:
         "mission": f"/console/missions/{mission_id}",
         "budget-mission": f"/console/missions/{site.budget_mission_id}",
         "match": f"/console/matches/{match_id}",
+        "freelancer": f"/console/freelancers/{queue[0]['match']['freelancer_id']}",
+        "company": f"/console/companies/{site.api(f'/api/v1/missions/{mission_id}')['company_id']}",
         "rate-grid": "/console/rate-grid",
+        "rate-grid-history": "/console/rate-grid/history",
         "not-found": "/console/missions/999999",
     }
 

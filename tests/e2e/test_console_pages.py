@@ -257,8 +257,8 @@ async def test_rate_grid_form_updates_a_band_and_queues_a_rescore(
     assert next(b for b in grid if b["id"] == "y11_15")[("tjm_low")] == 640
     assert [kind for kind, _ in work_queue.calls] == ["rescore"]
     bad = await web.post("/console/rate-grid/y11_15", data={**data, "tjm_low": "900"})
-    assert bad.status_code == 303
-    assert "tjm_low 900 is above tjm_high 700" in _flash((await web.get("/console/rate-grid")).text)
+    assert bad.status_code == 422  # the form comes back with what was typed and the refusal in words
+    assert "The low end (€900) is above the high end (€700)" in html.unescape(bad.text)
 
 
 def test_console_routes_stay_out_of_the_api_schema() -> None:

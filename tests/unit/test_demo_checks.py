@@ -228,6 +228,15 @@ def duplicate_summary(demo: DemoSet) -> list[str]:
     return [f"freelancers.json: duplicate summary: {first['summary']}"]
 
 
+@breaker
+def second_registration_with_another_phone(demo: DemoSet) -> list[str]:
+    second = demo.freelancers[-1]  # written after the roster: the demo's one person registered twice
+    first = next(f for f in demo.freelancers[:-1] if f["linkedin_url"] == second["linkedin_url"])
+    second["phone"] = "+33 6 39 98 00 00"
+    expected = f"phone '+33 6 39 98 00 00', expected {first['email']}'s, not empty"
+    return [f"freelancers.json: {second['email']}: {expected}"]
+
+
 # --- missions --------------------------------------------------------------------------------------
 
 
