@@ -1,9 +1,20 @@
 """Ranking quality of the matching engine against the hand-labelled set ``fixtures/evaluation.json``.
 
-Run from the repository root:  .venv/bin/python bench/quality.py [--k 5] [--shuffles 200] [--seed 7]
+Run from the repository root:
+    .venv/bin/python bench/quality.py [--set original|extended|both] [--k 5] [--shuffles 200] [--seed 7]
 
-For every evaluation mission the engine (default ``Weights()``) scores the WHOLE demo pool
-(``fixtures/demo/freelancers.json``, 65 profiles) and ranks it as the service does: total descending,
+Two sets (``--set``, default both):
+
+- *original*: the labelled open demo missions (``evaluation.json["missions"]``) ranked over the demo pool;
+- *extended*: the original missions plus the evaluation-only missions of ``evaluation.json["extended"]``,
+  ranked over the demo pool plus the evaluation-only profiles (traps and fits: budget overshoot,
+  remote-only and other-city freelancers on hybrid missions, CTO vs DSI, fewer days, late starts,
+  English profile texts for French missions). An original mission keeps its labels and gains the grades
+  of the extended profiles labelled for it.
+
+For every evaluation mission the engine (default ``Weights()``) scores the WHOLE pool of the set
+(``fixtures/demo/freelancers.json``, plus the evaluation-only profiles for *extended*) and ranks it as
+the service does: total descending,
 ties broken by profile id (excluded pairs score 0 and so come last). The ranking is then compared with
 the recruiter's 0–3 grades of the mission's labelled profiles:
 
@@ -14,8 +25,10 @@ the recruiter's 0–3 grades of the mission's labelled profiles:
   over missions.
 
 A random ranking of the pool (mean over seeded shuffles) is printed alongside, so the figures can be
-judged. It prints figures and exits: it is not a test (tests/unit/test_quality_floor.py is) and writes
-nothing. The metric functions are pure and importable.
+judged. With ``--set both`` a last table puts the means of the two sets (and of the evaluation-only
+missions alone) side by side; the extended set prints the top k of the evaluation-only missions and of
+the original missions an evaluation-only profile entered. It prints figures and exits: it is not a test
+(tests/unit/test_quality_floor.py is) and writes nothing. The metric functions are pure and importable.
 """
 
 from __future__ import annotations
@@ -26,7 +39,7 @@ import math
 import random
 import statistics
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,6 +166,23 @@ def labels_by_mission(evaluation: Mapping[str, Any]) -> dict[str, dict[str, int]
     }
 
 
+def extended_labels_by_mission(evaluation: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """ref -> {email: grade} of the extended set: the original labels, then the extended entries.
+
+    An extended entry for an original mission adds its grades to that mission's labels; an entry for an
+    evaluation-only mission is a new mission (after the original ones, in the file's order).
+    """
+    labels = labels_by_mission(evaluation)
+    for entry in evaluation["extended"]["labels"]:
+        grades = labels.setdefault(str(entry["ref"]), {})
+        for label in entry["labels"]:
+            email = str(label["email"])
+            if email in grades:
+                raise ValueError(f"{entry['ref']}: {email} is labelled twice")
+            grades[email] = int(label["grade"])
+    return labels
+
+
 def evaluate(
     rankings: Mapping[str, Sequence[str]],
     labels: Mapping[str, Mapping[str, int]],
@@ -268,21 +298,52 @@ def load_fixtures(root: Path = FIXTURES) -> Fixtures:
     )
 
 
-def engine_rankings(
-    fixtures: Fixtures, refs: Sequence[str], weights: Weights | None = None
-) -> dict[str, list[str]]:
-    """ref -> every demo profile's email, best first, as the engine ranks the whole pool for that mission.
+SETS = ("original", "extended")
 
-    Profile ids are the 1-based positions in freelancers.json (the fixture rows have no id); ties are
-    broken by id, as the engine and the service do, so the order is deterministic.
+
+def pool_rows(fixtures: Fixtures, set_name: str = "original") -> list[Json]:
+    """The profiles ranked for a set: the demo pool, plus the evaluation-only profiles for "extended"."""
+    if set_name not in SETS:
+        raise ValueError(f"unknown set {set_name!r}; known: {SETS}")
+    extra = fixtures.evaluation["extended"]["profiles"] if set_name == "extended" else []
+    return [*fixtures.freelancers, *extra]
+
+
+def mission_rows(fixtures: Fixtures, set_name: str = "original") -> list[Json]:
+    """The missions of a set: the demo missions, plus the evaluation-only missions for "extended"."""
+    if set_name not in SETS:
+        raise ValueError(f"unknown set {set_name!r}; known: {SETS}")
+    extra = fixtures.evaluation["extended"]["missions"] if set_name == "extended" else []
+    return [*fixtures.missions, *extra]
+
+
+def set_labels(fixtures: Fixtures, set_name: str = "original") -> dict[str, dict[str, int]]:
+    """ref -> {email: grade} of a set."""
+    if set_name == "extended":
+        return extended_labels_by_mission(fixtures.evaluation)
+    if set_name == "original":
+        return labels_by_mission(fixtures.evaluation)
+    raise ValueError(f"unknown set {set_name!r}; known: {SETS}")
+
+
+def engine_rankings(
+    fixtures: Fixtures, refs: Sequence[str], weights: Weights | None = None, *, set_name: str = "original"
+) -> dict[str, list[str]]:
+    """ref -> every pool profile's email, best first, as the engine ranks the whole pool for that mission.
+
+    The pool is the demo profiles ("original") or the demo plus the evaluation-only profiles
+    ("extended"), encoded with the same code path. Profile ids are the 1-based positions in that list
+    (the fixture rows have no id); ties are broken by id, as the engine and the service do, so the order
+    is deterministic and the original set ranks exactly as before.
     """
     weights = weights or Weights()
     grid = RateGrid.from_mapping(fixtures.rate_grid)
     vocab = Vocabulary.from_taxonomy(fixtures.taxonomy)
-    profiles = [ProfileInput.from_mapping(p, fallback_id=i) for i, p in enumerate(fixtures.freelancers, 1)]
-    email_of = {i: str(p["email"]) for i, p in enumerate(fixtures.freelancers, 1)}
+    rows = pool_rows(fixtures, set_name)
+    profiles = [ProfileInput.from_mapping(p, fallback_id=i) for i, p in enumerate(rows, 1)]
+    email_of = {i: str(p["email"]) for i, p in enumerate(rows, 1)}
     pool = encode_profiles(profiles, vocab, grid)
-    by_ref = {str(m["ref"]): (i, m) for i, m in enumerate(fixtures.missions, 1)}
+    by_ref = {str(m["ref"]): (i, m) for i, m in enumerate(mission_rows(fixtures, set_name), 1)}
     rankings = {}
     for ref in refs:
         index, row = by_ref[ref]
@@ -296,26 +357,51 @@ def engine_rankings(
 
 
 def run(
-    k: int = DEFAULT_K, shuffles: int = 200, seed: int = 7, fixtures: Fixtures | None = None
+    k: int = DEFAULT_K,
+    shuffles: int = 200,
+    seed: int = 7,
+    fixtures: Fixtures | None = None,
+    *,
+    set_name: str = "original",
 ) -> tuple[QualityReport, BaselineReport]:
-    """Engine report and random baseline on the fixture files."""
+    """Engine report and random baseline of a set ("original" or "extended") on the fixture files."""
     fixtures = fixtures or load_fixtures()
-    labels = labels_by_mission(fixtures.evaluation)
-    report = evaluate(engine_rankings(fixtures, list(labels)), labels, k=k)
-    pool = [str(p["email"]) for p in fixtures.freelancers]
+    labels = set_labels(fixtures, set_name)
+    report = evaluate(engine_rankings(fixtures, list(labels), set_name=set_name), labels, k=k)
+    pool = [str(p["email"]) for p in pool_rows(fixtures, set_name)]
     baseline = random_baseline(pool, labels, shuffles=shuffles, seed=seed, k=k)
     return report, baseline
+
+
+def subset(report: QualityReport, refs: Sequence[str]) -> QualityReport:
+    """The report restricted to some missions (e.g. the evaluation-only ones), means recomputed."""
+    keep = set(refs)
+    return QualityReport(
+        k=report.k,
+        relevant_grade=report.relevant_grade,
+        missions=tuple(m for m in report.missions if m.ref in keep),
+    )
 
 
 # --- output --------------------------------------------------------------------------------------------
 
 
-def format_report(report: QualityReport, baseline: BaselineReport, pool_size: int) -> str:
+def format_report(
+    report: QualityReport,
+    baseline: BaselineReport,
+    pool_size: int,
+    *,
+    set_name: str = "original",
+    show_top: Callable[[MissionQuality], bool] | None = None,
+) -> str:
+    """The figures of one set; `show_top` picks the missions whose top k is printed (default: all)."""
     k, rel = report.k, report.relevant_grade
+    pool_kind = "demo profiles" if set_name == "original" else "demo + evaluation-only profiles"
     lines = [
-        f"Ranking quality of the matching engine (default Weights()) on fixtures/evaluation.json: "
-        f"{len(report.missions)} missions, {sum(m.n_labels for m in report.missions)} labels, "
-        f"each mission scored against the whole pool of {pool_size} demo profiles.",
+        f"[{set_name} set] Ranking quality of the matching engine (default Weights()) on "
+        f"fixtures/evaluation.json: {len(report.missions)} missions, "
+        f"{sum(m.n_labels for m in report.missions)} labels, "
+        f"each mission scored against the whole pool of {pool_size} {pool_kind}.",
         f"NDCG@{k}: gains 2^grade - 1, ideal DCG from the mission's labels. 'pool' = the engine's top {k} "
         f"of all {pool_size} profiles,",
         f"  an UNLABELLED profile in the top {k} counts as grade 0 (shown as '?'); 'labelled' = the ranking "
@@ -329,8 +415,9 @@ def format_report(report: QualityReport, baseline: BaselineReport, pool_size: in
             f"{m.ref:<36} {m.n_labels:>6} {m.ndcg_pool:>11.3f} {m.ndcg_labelled:>9.3f} "
             f"{m.average_precision:>6.3f}"
         )
-        top = ", ".join(f"{email} ({'?' if grade is None else grade})" for email, grade in m.top)
-        lines.append(f"    top {k}: {top}")
+        if show_top is None or show_top(m):
+            top = ", ".join(f"{email} ({'?' if grade is None else grade})" for email, grade in m.top)
+            lines.append(f"    top {k}: {top}")
     lines += [
         "",
         f"{'mean (engine)':<36} {'':>6} {report.mean_ndcg_pool:>11.3f} {report.mean_ndcg_labelled:>9.3f} "
@@ -346,15 +433,60 @@ def format_report(report: QualityReport, baseline: BaselineReport, pool_size: in
     return "\n".join(lines)
 
 
+def format_comparison(original: QualityReport, extended: QualityReport, new_refs: Sequence[str]) -> str:
+    """One table: the means of the original set, the extended set and its evaluation-only missions."""
+    new_only = subset(extended, new_refs)
+    k = original.k
+    lines = [
+        f"{'set':<36} {'missions':>8} {'NDCG@' + str(k) + ' pool':>11} {'labelled':>9} {'MAP':>6}",
+    ]
+    for name, rep in (
+        ("original", original),
+        ("extended (all missions)", extended),
+        ("extended, evaluation-only missions", new_only),
+    ):
+        if rep.missions:
+            lines.append(
+                f"{name:<36} {len(rep.missions):>8} {rep.mean_ndcg_pool:>11.3f} "
+                f"{rep.mean_ndcg_labelled:>9.3f} {rep.mean_average_precision:>6.3f}"
+            )
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Ranking quality of the engine on fixtures/evaluation.json")
     parser.add_argument("--k", type=int, default=DEFAULT_K, help="NDCG cut-off (default 5)")
     parser.add_argument("--shuffles", type=int, default=200, help="random-ranking shuffles (default 200)")
     parser.add_argument("--seed", type=int, default=7, help="seed of the random baseline (default 7)")
+    parser.add_argument(
+        "--set",
+        dest="set_name",
+        choices=(*SETS, "both"),
+        default="both",
+        help="original (demo pool, original missions), extended (plus evaluation-only data) or both",
+    )
     args = parser.parse_args(argv)
     fixtures = load_fixtures()
-    report, baseline = run(k=args.k, shuffles=args.shuffles, seed=args.seed, fixtures=fixtures)
-    print(format_report(report, baseline, len(fixtures.freelancers)))
+    names = SETS if args.set_name == "both" else (args.set_name,)
+    reports: dict[str, QualityReport] = {}
+    new_refs = [str(m["ref"]) for m in fixtures.evaluation.get("extended", {}).get("missions", [])]
+    extended_emails = {str(p["email"]) for p in fixtures.evaluation.get("extended", {}).get("profiles", [])}
+
+    def new_or_changed(m: MissionQuality) -> bool:
+        """Extended set: the top k of a new mission, or of an original one an extended profile entered."""
+        return m.ref in new_refs or any(email in extended_emails for email, _ in m.top)
+
+    for name in names:
+        report, baseline = run(
+            k=args.k, shuffles=args.shuffles, seed=args.seed, fixtures=fixtures, set_name=name
+        )
+        reports[name] = report
+        show = None if name == "original" else new_or_changed
+        pool_size = len(pool_rows(fixtures, name))
+        print(format_report(report, baseline, pool_size, set_name=name, show_top=show))
+        print()
+    if len(reports) == 2:
+        print(format_comparison(reports["original"], reports["extended"], new_refs))
     return 0
 
 

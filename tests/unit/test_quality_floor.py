@@ -3,6 +3,8 @@
 Three groups: the metric functions of bench/quality.py on hand-computed cases (and against scikit-learn),
 the integrity of the evaluation file, and the floor itself (mean NDCG@5 over the labelled profiles and
 MAP must stay above FLOOR_NDCG / FLOOR_MAP). bench/ is not a package, so the module is loaded by path.
+The extended set (evaluation.json["extended"]: evaluation-only missions and trap profiles) has its own
+integrity rules (fixtures/build_evaluation.py --check) and floors (FLOOR_EXTENDED_*).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 
 import pytest
 from sklearn.metrics import average_precision_score, ndcg_score
+
+from fixtures.build_evaluation import extended_problems, load_reference
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
@@ -49,6 +53,15 @@ FLOOR_NDCG = 0.90
 # FLOOR_MAP = 0.88 is ~0.06 under today's 0.944 (MAP moves in bigger steps: three missions have only one
 # or two relevant profiles) and 0.43 above the random 95th percentile; the previous version's 0.849 fails.
 FLOOR_MAP = 0.88
+
+# Extended set (original missions + 7 evaluation-only missions, pool = 66 demo + 30 evaluation-only
+# profiles), measured with ALGORITHM_VERSION "2026.11-2" and default Weights() before any change for
+# issue 12: mean NDCG@5 labelled 0.922, over the whole pool 0.914, MAP 0.938; random ranking: NDCG@5
+# labelled 0.258 (95th percentile 0.321), MAP 0.314 (95th percentile 0.355). Floors = today - 0.02,
+# rounded down: the engine changes of issue 12 must not lose ranking quality on the traps.
+FLOOR_EXTENDED_NDCG = 0.90
+FLOOR_EXTENDED_NDCG_POOL = 0.89
+FLOOR_EXTENDED_MAP = 0.91
 
 
 # --- metric functions -------------------------------------------------------------------------------------
@@ -176,6 +189,98 @@ def test_evaluation_mission_is_sound(entry: dict[str, Any]) -> None:
     assert all(str(label["reason"]).strip() for label in labels)
 
 
+# --- the extended section -------------------------------------------------------------------------------
+
+REFERENCE = load_reference()
+EXTENDED: dict[str, Any] = EVALUATION["extended"]
+
+
+def test_extended_section_passes_the_integrity_rules() -> None:
+    assert extended_problems(EVALUATION, REFERENCE) == []
+
+
+def test_extended_section_has_the_kinds_of_cases_it_is_for() -> None:
+    missions = {m["ref"]: m for m in EXTENDED["missions"]}
+    profiles = EXTENDED["profiles"]
+    assert len(missions) >= 6
+    assert 20 <= len(profiles) <= 30
+    assert sum(m["remote_policy"] == "hybrid" for m in missions.values()) >= 2
+    assert any(m["remote_policy"] == "onsite" for m in missions.values())
+    assert any(m["orientation"] == "dsi" for m in missions.values())
+    assert any(m["days_per_week"] in (2, 3) for m in missions.values())
+    assert any(m["tjm_max"] < BANDS[m["seniority"]]["tjm_low"] for m in missions.values())
+    assert any(p.get("mobility") for p in profiles) and any("mobility" not in p for p in profiles)
+    entries = {e["ref"]: e["labels"] for e in EXTENDED["labels"]}
+    assert set(missions) <= set(entries)
+    assert all(len(entries[ref]) >= 12 for ref in missions)
+    assert sum(ref in MISSIONS for ref in entries) >= 3  # new profiles also graded on original missions
+
+
+def _broken(change: Any) -> dict[str, Any]:
+    evaluation = json.loads(json.dumps(EVALUATION))
+    change(evaluation["extended"])
+    return evaluation
+
+
+def _set(path: tuple[Any, ...], value: Any) -> Any:
+    def change(extended: dict[str, Any]) -> None:
+        target = extended
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (_set(("labels", 0, "labels", 0, "grade"), 4), "grade 4"),
+        (_set(("labels", 0, "labels", 0, "reason"), " "), "empty reason"),
+        (_set(("labels", 0, "labels", 0, "email"), "nobody@evaluation.example"), "unknown profile"),
+        (_set(("labels", 0, "ref"), "x99-unknown"), "unknown or closed mission"),
+        (_set(("missions", 0, "seniority"), "y20_30"), "not a band of fixtures/rate_grid.json"),
+        (_set(("missions", 0, "required_competences"), ["time_travel"]), "not in fixtures/taxonomy.json"),
+        (_set(("profiles", 0, "competences", 0, "id"), "juggling"), "not in fixtures/taxonomy.json"),
+        (_set(("profiles", 0, "cto_missions"), ["world_domination"]), "not in fixtures/taxonomy.json"),
+        (_set(("profiles", 0, "email"), sorted(REFERENCE.emails)[0]), "a demo profile's"),
+        (_set(("profiles", 0, "mobility"), "Paris"), "mobility"),
+        (_set(("missions", 0, "company_email"), "ghost@nowhere.example"), "not a demo company"),
+    ],
+)
+def test_extended_check_names_each_broken_rule(change: Any, expected: str) -> None:
+    problems = extended_problems(_broken(change), REFERENCE)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_extended_check_refuses_a_demo_profile_added_to_an_original_mission() -> None:
+    def change(extended: dict[str, Any]) -> None:
+        entry = next(e for e in extended["labels"] if e["ref"] in MISSIONS)
+        entry["labels"].append({"email": sorted(REFERENCE.emails)[0], "grade": 1, "reason": "r"})
+
+    problems = extended_problems(_broken(change), REFERENCE)
+    assert any("only extended profiles may be added" in problem for problem in problems), problems
+
+
+def test_extended_labels_keep_the_original_ones_and_add_the_new_missions() -> None:
+    original = quality.labels_by_mission(EVALUATION)
+    extended = quality.extended_labels_by_mission(EVALUATION)
+    assert list(extended)[: len(original)] == list(original)
+    for ref, grades in original.items():
+        assert extended[ref].items() >= grades.items()
+    assert {m["ref"] for m in EXTENDED["missions"]} <= set(extended)
+
+
+def test_the_extended_pool_ranks_the_demo_profiles_as_the_original_one() -> None:
+    # the engine scores each pair alone: adding the evaluation-only profiles moves no demo profile
+    fixtures = quality.load_fixtures()
+    refs = list(quality.labels_by_mission(fixtures.evaluation))
+    original = quality.engine_rankings(fixtures, refs)
+    extended = quality.engine_rankings(fixtures, refs, set_name="extended")
+    for ref in refs:
+        assert [email for email in extended[ref] if email in EMAILS] == original[ref]
+
+
 # --- the floor ------------------------------------------------------------------------------------------
 
 
@@ -195,3 +300,27 @@ def test_floors_are_clearly_above_a_random_ranking(measured: tuple[Any, Any]) ->
     _, baseline = measured
     assert baseline.p95_ndcg_labelled + 0.2 < FLOOR_NDCG
     assert baseline.p95_average_precision + 0.2 < FLOOR_MAP
+
+
+@pytest.fixture(scope="module")
+def measured_extended() -> tuple[Any, Any]:
+    report, baseline = quality.run(k=5, shuffles=200, seed=7, set_name="extended")
+    return report, baseline
+
+
+def test_engine_ranking_quality_on_the_extended_set_stays_above_the_floor(
+    measured_extended: tuple[Any, Any],
+) -> None:
+    report, baseline = measured_extended
+    shown = quality.format_report(
+        report, baseline, len(EMAILS) + len(EXTENDED["profiles"]), set_name="extended"
+    )
+    assert report.mean_ndcg_labelled >= FLOOR_EXTENDED_NDCG, shown
+    assert report.mean_ndcg_pool >= FLOOR_EXTENDED_NDCG_POOL, shown
+    assert report.mean_average_precision >= FLOOR_EXTENDED_MAP, shown
+
+
+def test_extended_floors_are_clearly_above_a_random_ranking(measured_extended: tuple[Any, Any]) -> None:
+    _, baseline = measured_extended
+    assert baseline.p95_ndcg_labelled + 0.2 < FLOOR_EXTENDED_NDCG
+    assert baseline.p95_average_precision + 0.2 < FLOOR_EXTENDED_MAP
