@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 import models
 from service import migrations
 from service.app import create_app
+from service.background.queue import WorkQueue
 from service.db import Database
 from service.fixtures_loader import load_reference_data
 from service.settings import Settings
@@ -134,14 +136,50 @@ def work_queue(backend: Backend) -> RecordingWorkQueue:
     return RecordingWorkQueue(backend.settings)
 
 
+class CurrentTestQueue(WorkQueue):
+    """The app's work queue in the tests: hands each call to the running test's recording queue, so
+    one app per backend serves every test of a worker process (building one is most of a test's setup)."""
+
+    def __init__(self) -> None:
+        self.target: WorkQueue | None = None
+
+    def _current(self) -> WorkQueue:
+        assert self.target is not None, "a test's work queue is set before its requests"
+        return self.target
+
+    async def mission_changed(self, mission_id: int) -> None:
+        await self._current().mission_changed(mission_id)
+
+    async def profile_changed(self, profile_id: int) -> None:
+        await self._current().profile_changed(profile_id)
+
+    async def rescore_all(self, job_id: str) -> None:
+        await self._current().rescore_all(job_id)
+
+    async def notifications_pending(self) -> None:
+        await self._current().notifications_pending()
+
+
+#: Per backend, in each worker process: the app every `client` serves, and its work queue. Its lifespan
+#: runs per test (each test's client opens and disposes the database pool on the test's event loop).
+_APPS: dict[str, tuple[Litestar, CurrentTestQueue]] = {}
+
+
 @pytest.fixture
 async def client(
     backend: Backend, database: Database, work_queue: RecordingWorkQueue
 ) -> AsyncIterator[AsyncTestClient[object]]:
     """A real HTTP client (httpx) against the real app, on a fresh database."""
-    app = create_app(backend.settings, work_queue=work_queue)
-    async with AsyncTestClient(app=app) as test_client:
-        yield test_client
+    if backend.name not in _APPS:
+        queue = CurrentTestQueue()
+        _APPS[backend.name] = (create_app(backend.settings, work_queue=queue), queue)
+    app, queue = _APPS[backend.name]
+    queue.target = work_queue
+    try:
+        async with AsyncTestClient(app=app) as test_client:
+            yield test_client
+    finally:
+        queue.target = None
 
 
 @pytest.fixture
