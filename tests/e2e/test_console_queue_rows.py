@@ -35,6 +35,14 @@ _ROWS_ON_SCREEN = """
 """
 
 
+#: (title, text) of each fact or reason line whose text is cut by its column.
+_CUT_LINES = """
+() => [...document.querySelectorAll("table.queue .row-facts li, table.queue .why li")]
+  .filter((line) => line.scrollWidth > line.clientWidth + 1)
+  .map((line) => [line.title, line.textContent.replace(/\\s+/g, " ").trim()])
+"""
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleSite]:
     require_chromium()
@@ -87,6 +95,9 @@ def test_eight_rows_on_one_screen_each_with_its_facts(
     table_right = page.locator(".table-wrap").bounding_box()
     last = first.locator("summary.btn-reject").bounding_box()  # the row's right-most control
     assert table_right and last and last["x"] + last["width"] <= table_right["x"] + table_right["width"]
+    # A fact or reason cut at its column's edge reads whole on hover.
+    cut = page.evaluate(_CUT_LINES)
+    assert all(title == text for title, text in cut), cut
     violations = axe_violations(page)
     assert not violations, describe(violations)
     save_screenshot(page, f"queue-rows-{language}-1366.png")

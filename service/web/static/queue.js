@@ -130,6 +130,17 @@
     }
   }, true);
 
+  // A fact or reason cut at the column's edge shows whole on hover (its text is all there for a
+  // screen reader already).
+  const titleCut = () => {
+    for (const line of table.querySelectorAll(".row-facts li, .why li, .one-line")) {
+      if (line.scrollWidth > line.clientWidth + 1) line.title = line.textContent.replace(/\s+/g, " ").trim();
+      else line.removeAttribute("title");
+    }
+  };
+  titleCut();
+  window.addEventListener("resize", titleCut);
+
   table.addEventListener("click", (event) => {
     const row = event.target instanceof Element ? event.target.closest("tr[data-match-id]") : null;
     if (row) select(row, false);
