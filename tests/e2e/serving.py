@@ -124,3 +124,26 @@ def save_screenshot(page: Page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
     return path
+
+
+#: Browser locales of the two languages the console speaks.
+BROWSER_LOCALES = {"fr": "fr-FR", "en": "en-GB"}
+
+
+def signed_in_operator(browser: Browser, site: ConsoleSite, language: str, width: int = 1366) -> Page:
+    """A new browser context in `language`, `width` px wide (900 high), signed in to the console with
+    the demo operator's key, on the dashboard. The page's CSP is bypassed so axe-core can be injected
+    (the CSP itself is tested elsewhere)."""
+    context = browser.new_context(
+        base_url=site.base_url,
+        viewport={"width": width, "height": 900},
+        locale=BROWSER_LOCALES[language],
+        bypass_csp=True,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/console/sign-in")
+    page.locator("#api_key").fill(site.keys["operator"])
+    page.locator("#api_key").press("Enter")
+    page.wait_for_url("**/console")
+    return page

@@ -9,58 +9,21 @@ Without /usr/bin/chromium these tests are skipped locally and fail in CI (CI=tru
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from service.i18n import gettext, use_locale
 from tests.e2e.accessibility import no_horizontal_scroll
-from tests.e2e.serving import (
-    ConsoleSite,
-    launched_chromium,
-    require_chromium,
-    save_screenshot,
-    served_console,
-)
+from tests.e2e.serving import ConsoleSite, save_screenshot, signed_in_operator
 
-LOCALES = {"fr": "fr-FR", "en": "en-GB"}
 ABOVE_MARKET_MISSION = "m22-fintech-due-diligence"  # gt15, 900–1,075 € (the market is 400–775 €)
 CLOSED_MISSION = "m21-agency-loyalty-app-crm"
 FINTECH_MISSION = "m05-fintech-tech-strategy"  # context fintech, sector fintech
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleSite]:
-    require_chromium()
-    data_dir: Path = tmp_path_factory.mktemp("console-labels")
-    with served_console(data_dir) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser(site: ConsoleSite) -> Iterator[Browser]:
-    with launched_chromium(require_chromium()) as launched:
-        yield launched
-
-
 def t(language: str, text: str) -> str:
     with use_locale(language):
         return gettext(text)
-
-
-def _operator_page(browser: Browser, site: ConsoleSite, language: str) -> Page:
-    context = browser.new_context(
-        base_url=site.base_url, viewport={"width": 1366, "height": 900}, locale=LOCALES[language]
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/console/sign-in")
-    page.locator("#api_key").fill(site.keys["operator"])
-    page.locator("#api_key").press("Enter")
-    page.wait_for_url("**/console")
-    return page
 
 
 def _mission_row(page: Page, ref: str) -> Locator:
@@ -70,7 +33,7 @@ def _mission_row(page: Page, ref: str) -> Locator:
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_budget_positions_on_the_missions_list(browser: Browser, site: ConsoleSite, language: str) -> None:
-    page = _operator_page(browser, site, language)
+    page = signed_in_operator(browser, site, language)
     page.goto("/console/missions?status=all")
     above = _mission_row(page, ABOVE_MARKET_MISSION)
     expect(above.locator("td.budget-position")).to_have_text(t(language, "Above market"))
@@ -88,7 +51,7 @@ def test_budget_positions_on_the_missions_list(browser: Browser, site: ConsoleSi
 def test_an_unknown_console_address_is_the_consoles_own_page(
     browser: Browser, site: ConsoleSite, language: str
 ) -> None:
-    page = _operator_page(browser, site, language)
+    page = signed_in_operator(browser, site, language)
     response = page.goto("/console/no-such-page")
     assert response is not None and response.status == 404
     assert "text/html" in response.headers["content-type"]
@@ -101,7 +64,7 @@ def test_an_unknown_console_address_is_the_consoles_own_page(
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_a_mission_page_names_its_context_once(browser: Browser, site: ConsoleSite, language: str) -> None:
-    page = _operator_page(browser, site, language)
+    page = signed_in_operator(browser, site, language)
     page.goto("/console/missions?status=all")
     _mission_row(page, FINTECH_MISSION).locator("th a").click()
     facts = page.locator("dl").first

@@ -9,54 +9,17 @@ Without /usr/bin/chromium these tests are skipped locally and fail in CI (CI=tru
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from service.i18n import gettext, use_locale
 from tests.e2e.accessibility import axe_violations, describe, no_horizontal_scroll
-from tests.e2e.serving import (
-    ConsoleSite,
-    launched_chromium,
-    require_chromium,
-    save_screenshot,
-    served_console,
-)
+from tests.e2e.serving import ConsoleSite, save_screenshot, signed_in_operator
 
-LOCALES = {"fr": "fr-FR", "en": "en-GB"}
 WIDE = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleSite]:
-    require_chromium()
-    data_dir: Path = tmp_path_factory.mktemp("console-people")
-    with served_console(data_dir) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser(site: ConsoleSite) -> Iterator[Browser]:
-    with launched_chromium(require_chromium()) as launched:
-        yield launched
-
-
-def _operator_page(browser: Browser, site: ConsoleSite, language: str) -> Page:
-    context = browser.new_context(
-        base_url=site.base_url, viewport=WIDE, locale=LOCALES[language], bypass_csp=True
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/console/sign-in")
-    page.locator("#api_key").fill(site.keys["operator"])
-    page.locator("#api_key").press("Enter")
-    page.wait_for_url("**/console")
-    return page
 
 
 def _flagged_row(site: ConsoleSite) -> dict[str, Any]:
@@ -104,7 +67,7 @@ def test_a_duplicate_is_opened_from_the_queue_merged_and_seen_in_the_history(
     other = others[0]
 
     # English first: the page before the merge.
-    page = _operator_page(browser, site, "en")
+    page = signed_in_operator(browser, site, "en")
     page.goto(f"/console/freelancers/{profile_id}")
     expect(page.locator("#duplicates")).to_contain_text("Possible duplicates")
     expect(page.locator(f"#duplicate-{other['profile_id']}")).to_contain_text("same phone")
@@ -112,7 +75,7 @@ def test_a_duplicate_is_opened_from_the_queue_merged_and_seen_in_the_history(
     _check_page(page, "the freelancer page in English")
     page.context.close()
 
-    page = _operator_page(browser, site, "fr")
+    page = signed_in_operator(browser, site, "fr")
     page.goto(f"/console/queue?mission_id={match['mission_id']}")
     queue_row = page.locator(f"#match-{match['id']}")
     badge = queue_row.locator("a.badge-duplicate")

@@ -9,25 +9,15 @@ Without /usr/bin/chromium these tests are skipped locally and fail in CI (CI=tru
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from service.i18n import gettext, pgettext, use_locale
 from tests.e2e.accessibility import axe_violations, describe, no_horizontal_scroll
-from tests.e2e.serving import (
-    ConsoleSite,
-    launched_chromium,
-    require_chromium,
-    save_screenshot,
-    served_console,
-)
+from tests.e2e.serving import ConsoleSite, save_screenshot, signed_in_operator
 
-SCREEN = {"width": 1366, "height": 900}
-LOCALES = {"fr": "fr-FR", "en": "en-GB"}
 #: Rows whose bottom edge is inside the first screen of the page.
 _ROWS_ON_SCREEN = """
 () => [...document.querySelectorAll("table.queue tbody tr[data-match-id]")]
@@ -43,41 +33,11 @@ _CUT_LINES = """
 """
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleSite]:
-    require_chromium()
-    data_dir: Path = tmp_path_factory.mktemp("queue-rows")
-    with served_console(data_dir) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser(site: ConsoleSite) -> Iterator[Browser]:
-    with launched_chromium(require_chromium()) as launched:
-        yield launched
-
-
-def _operator_page(browser: Browser, site: ConsoleSite, language: str) -> Page:
-    context = browser.new_context(
-        base_url=site.base_url,
-        viewport=SCREEN,
-        locale=LOCALES[language],
-        bypass_csp=True,  # axe-core is injected as an inline script; the CSP is tested elsewhere
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/console/sign-in")
-    page.locator("#api_key").fill(site.keys["operator"])
-    page.locator("#api_key").press("Enter")
-    page.wait_for_url("**/console")
-    return page
-
-
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_eight_rows_on_one_screen_each_with_its_facts(
     browser: Browser, site: ConsoleSite, language: str
 ) -> None:
-    page = _operator_page(browser, site, language)
+    page = signed_in_operator(browser, site, language)
     page.goto("/console/queue")
     rows = page.locator("table.queue tbody tr[data-match-id]")
     expect(rows.first).to_be_visible()
@@ -110,7 +70,7 @@ def test_eight_rows_on_one_screen_each_with_its_facts(
 
 
 def test_grouped_by_mission_from_the_form(browser: Browser, site: ConsoleSite) -> None:
-    page = _operator_page(browser, site, "fr")
+    page = signed_in_operator(browser, site, "fr")
     page.goto("/console/queue")
     with use_locale("fr"):
         group_label = gettext("Group by mission")
@@ -132,7 +92,7 @@ def test_grouped_by_mission_from_the_form(browser: Browser, site: ConsoleSite) -
 def test_the_queue_is_worked_with_the_keyboard(browser: Browser, site: ConsoleSite) -> None:
     """j moves down, a approves, p approves and proposes, r rejects with the cursor in the reason; each
     decided row stays in view with its new status, the next key acting from it."""
-    page = _operator_page(browser, site, "en")
+    page = signed_in_operator(browser, site, "en")
     page.goto("/console/queue")
     rows = page.locator("table.queue tbody tr[data-match-id]")
     ids = [int(rows.nth(i).get_attribute("data-match-id") or 0) for i in range(3)]
@@ -180,7 +140,7 @@ def test_a_decision_on_behalf_is_labelled_confirmed_and_recorded(browser: Browse
             timeout=10,
         )
         assert done.status_code == 200, done.text
-    page = _operator_page(browser, site, "fr")
+    page = signed_in_operator(browser, site, "fr")
     page.goto(f"/console/matches/{match['id']}")
     with use_locale("fr"):
         label = gettext("Accept on behalf of %(side)s") % {"side": match["company_name"]}
@@ -206,7 +166,7 @@ def test_ticked_rows_are_decided_together_with_one_reason(browser: Browser, site
     """x ticks the current row, the page's box ticks them all; one reason rejects the ticked rows,
     each recorded as itself, and they stay in view with their new status."""
     mission_id = site.api("/api/v1/review-queue?limit=1&offset=50")["items"][0]["match"]["mission_id"]
-    page = _operator_page(browser, site, "fr")
+    page = signed_in_operator(browser, site, "fr")
     page.goto(f"/console/queue?mission_id={mission_id}")
     rows = page.locator("table.queue tbody tr[data-match-id]")
     assert rows.count() >= 3, "the mission has three pending candidates"

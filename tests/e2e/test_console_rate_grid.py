@@ -10,38 +10,14 @@ Without /usr/bin/chromium these tests are skipped locally and fail in CI (CI=tru
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from service.i18n import gettext, use_locale
 from tests.e2e.accessibility import axe_violations, describe, no_horizontal_scroll
-from tests.e2e.serving import (
-    ConsoleSite,
-    launched_chromium,
-    require_chromium,
-    save_screenshot,
-    served_console,
-)
-
-LOCALES = {"fr": "fr-FR", "en": "en-GB"}
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleSite]:
-    require_chromium()
-    data_dir: Path = tmp_path_factory.mktemp("rate-grid")
-    with served_console(data_dir) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser(site: ConsoleSite) -> Iterator[Browser]:
-    with launched_chromium(require_chromium()) as launched:
-        yield launched
+from tests.e2e.serving import ConsoleSite, save_screenshot, signed_in_operator
 
 
 @dataclass(frozen=True)
@@ -68,22 +44,6 @@ def _target(site: ConsoleSite) -> Target:
                 continue
             return Target(band["id"], band["tjm_low"], band["tjm_high"], new_low, new_high, mission["title"])
     raise AssertionError("the demo data should hold an open mission within its band's market")
-
-
-def _operator_page(browser: Browser, site: ConsoleSite, language: str, width: int = 1366) -> Page:
-    context = browser.new_context(
-        base_url=site.base_url,
-        viewport={"width": width, "height": 900},
-        locale=LOCALES[language],
-        bypass_csp=True,  # axe-core is injected as an inline script; the CSP is tested elsewhere
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/console/sign-in")
-    page.locator("#api_key").fill(site.keys["operator"])
-    page.locator("#api_key").press("Enter")
-    page.wait_for_url("**/console")
-    return page
 
 
 def _texts(language: str, *messages: str) -> list[str]:
@@ -113,7 +73,7 @@ def _preview(page: Page, target: Target, language: str) -> None:
 def test_a_bad_value_is_refused_in_words_with_the_values_kept(browser: Browser, site: ConsoleSite) -> None:
     target = _target(site)
     revisions = site.api("/api/v1/rate-grid/revisions?limit=1")["total"]
-    page = _operator_page(browser, site, "fr")
+    page = signed_in_operator(browser, site, "fr")
     _open_band_form(page, target.band, "fr")
     bad_low = target.high + 50
     page.locator(f"#low-{target.band}").fill(str(bad_low))
@@ -144,7 +104,7 @@ def test_the_preview_shows_the_warnings_that_would_appear(
 ) -> None:
     target = _target(site)
     revisions = site.api("/api/v1/rate-grid/revisions?limit=1")["total"]
-    page = _operator_page(browser, site, language)
+    page = signed_in_operator(browser, site, language)
     _preview(page, target, language)
     assert no_horizontal_scroll(page)
     violations = axe_violations(page)
@@ -158,7 +118,7 @@ def test_the_preview_shows_the_warnings_that_would_appear(
 
 def test_the_preview_fits_a_phone(browser: Browser, site: ConsoleSite) -> None:
     target = _target(site)
-    page = _operator_page(browser, site, "fr", width=390)
+    page = signed_in_operator(browser, site, "fr", width=390)
     _preview(page, target, "fr")
     assert no_horizontal_scroll(page)
     save_screenshot(page, "grid-preview-fr-390.png")
@@ -167,7 +127,7 @@ def test_the_preview_fits_a_phone(browser: Browser, site: ConsoleSite) -> None:
 
 def test_saving_after_the_preview_shows_in_the_history(browser: Browser, site: ConsoleSite) -> None:
     target = _target(site)
-    page = _operator_page(browser, site, "fr")
+    page = signed_in_operator(browser, site, "fr")
     _preview(page, target, "fr")
     (save,) = _texts("fr", "Save")
     page.locator("#band-editor").get_by_role("button", name=save, exact=True).click()
