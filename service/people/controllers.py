@@ -12,8 +12,8 @@ from models.enums import Role
 from service.auth.actor import roles
 from service.handler_params import BackgroundQueue, CurrentActor, DbSession, PathId
 from service.people.duplicates import list_duplicates
-from service.people.merge import merge_profiles
-from service.people.schemas import DuplicateList, MergeIn, MergeOut
+from service.people.merge import mark_not_duplicate, merge_profiles
+from service.people.schemas import DuplicateList, MergeIn, MergeOut, NotDuplicateIn, NotDuplicateOut
 
 MergeBody = Annotated[
     MergeIn,
@@ -22,6 +22,18 @@ MergeBody = Annotated[
             Example(
                 summary="A second registration of the same person, merged into the first",
                 value={"into": 1, "reason": "Inscrite deux fois : même téléphone et même profil LinkedIn."},
+            )
+        ]
+    ),
+]
+
+NotDuplicateBody = Annotated[
+    NotDuplicateIn,
+    Body(
+        examples=[
+            Example(
+                summary="Two people with the same name and trade",
+                value={"other": 2, "reason": "Homonymes : téléphones et parcours différents."},
             )
         ]
     ),
@@ -71,3 +83,20 @@ class PeopleController(Controller):
             db_session, actor, duplicate_id, data.into, data.reason, queue=work_queue
         )
         return MergeOut(merged_id=outcome.merged_id, kept_id=outcome.kept_id, event_id=outcome.event_id)
+
+    @post(
+        "/{profile_id:str}/not-duplicate",
+        opt=roles(Role.OPERATOR),
+        status_code=200,
+        summary="Say two flagged profiles are two people",
+        description=(
+            "Roles: operator. The pair is no longer flagged as a possible duplicate, on either side; the "
+            "decision is recorded with its reason. `recorded` is false when the pair was already marked. "
+            "404 for an unknown profile, 422 when `other` is this profile."
+        ),
+    )
+    async def not_duplicate(
+        self, db_session: DbSession, actor: CurrentActor, profile_id: PathId, data: NotDuplicateBody
+    ) -> NotDuplicateOut:
+        recorded = await mark_not_duplicate(db_session, actor, profile_id, data.other, data.reason)
+        return NotDuplicateOut(profile_id=profile_id, other_id=data.other, recorded=recorded)

@@ -29,3 +29,17 @@ class MergeOut(msgspec.Struct, kw_only=True):
     merged_id: int
     kept_id: int
     event_id: int
+
+
+class NotDuplicateIn(msgspec.Struct, forbid_unknown_fields=True):
+    other: Annotated[
+        int, msgspec.Meta(ge=1, description="the other profile: not the same person as this one")
+    ]
+    reason: Annotated[str, msgspec.Meta(max_length=1000)] = ""
+
+
+class NotDuplicateOut(msgspec.Struct, kw_only=True):
+    profile_id: int
+    other_id: int
+    recorded: bool
+    """False when the pair was already marked: nothing is written twice."""

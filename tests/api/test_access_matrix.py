@@ -75,6 +75,13 @@ MATRIX: list[tuple[str, str, Any, list[int]]] = [
         {"into": 999_999, "reason": "inscrit deux fois"},
         [401, 403, 403, 403, 403, 404],
     ),
+    # Operators only; another profile that does not exist is 404, which shows the rule was passed.
+    (
+        "POST",
+        "/api/v1/freelancers/{freelancer_id}/not-duplicate",
+        {"other": 999_999},
+        [401, 403, 403, 403, 403, 404],
+    ),
     ("GET", "/api/v1/companies", None, [401, 403, 403, 403, 403, 200]),
     ("GET", "/api/v1/companies/{company_id}", None, [401, 200, 200, 200, 200, 200]),
     ("PATCH", "/api/v1/companies/{company_id}", {"city": "Lille"}, [401, 403, 403, 200, 403, 200]),

@@ -225,6 +225,29 @@ async def test_not_the_same_person_is_no_longer_flagged(web: Client, operator: C
     assert "Pas la même personne" in text and "homonymes" in text
 
 
+async def test_the_api_marks_two_people_once_and_refuses_a_profile_against_itself(
+    client: Client, operator: Caller, freelancer: Caller
+) -> None:
+    first = await person(client, "Camille Durand", phone="+33 6 11 22 33 44")
+    second = await person(client, "Camille Durand", phone="06 11 22 33 44")
+    assert [d["profile_id"] for d in await _duplicates(client, operator, first.id)] == [second.id]
+    path = f"/api/v1/freelancers/{second.id}/not-duplicate"
+    body = {"other": first.id, "reason": "homonymes"}
+    assert (await client.post(path, json=body, headers=freelancer.headers)).status_code == 403
+    done = await client.post(path, json=body, headers=operator.headers)
+    assert done.status_code == 200 and done.json() == {
+        "profile_id": second.id,
+        "other_id": first.id,
+        "recorded": True,
+    }
+    assert await _duplicates(client, operator, first.id) == []
+    assert await _duplicates(client, operator, second.id) == []
+    again = await client.post(path, json=body, headers=operator.headers)
+    assert again.status_code == 200 and again.json()["recorded"] is False
+    itself = await client.post(path, json={"other": second.id}, headers=operator.headers)
+    assert itself.status_code == 422 and itself.json()["errors"][0]["field"] == "body.other"
+
+
 async def test_the_console_deactivation_needs_a_reason_and_records_it(
     web: Client, operator: Caller, database: Database
 ) -> None:
