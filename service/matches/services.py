@@ -74,9 +74,21 @@ async def read_match(session: AsyncSession, actor: Actor, match_id: int) -> Matc
         match=match_out(match, mission, company, profile, audience_of(actor.role)),
         version=match.version,
         needs_review=match.needs_review,
-        allowed_actions=actions_for(actor.role, match.status),
+        allowed_actions=[
+            action
+            for action in actions_for(actor.role, match.status)
+            if on_behalf(action, actor.role) not in erased_sides(company, profile)
+        ],
         company_id=company.id,
     )
+
+
+def erased_sides(company: Company, profile: FreelancerProfile) -> frozenset[str]:
+    """The sides whose account was erased (GDPR art. 17): nobody is left for an operator to act for."""
+    erased = {"company"} if company.account.erased_at is not None else set()
+    if profile.account.erased_at is not None:
+        erased.add("freelancer")
+    return frozenset(erased)
 
 
 async def decide(
@@ -87,7 +99,7 @@ async def decide(
     if_match: str | None,
     queue: WorkQueue | None = None,
 ) -> MatchDetail:
-    match, mission, _company, _profile = await _load(session, match_id)
+    match, mission, company, profile = await _load(session, match_id)
     _ensure_visible(actor, match, mission)
     expected = parse_if_match(if_match)
     if expected is None:
@@ -110,6 +122,13 @@ async def decide(
     on_behalf_of = on_behalf(data.action, actor.role)
     if on_behalf_of is not None and not reason:
         raise InvalidInput([FieldError("body.reason", _("a reason is required to act on behalf of a side"))])
+    if on_behalf_of is not None and on_behalf_of in erased_sides(company, profile):
+        raise Conflict(
+            _("the company's account was erased: nobody is left to act for")
+            if on_behalf_of == "company"
+            else _("the freelancer's account was erased: nobody is left to act for"),
+            extra={"current_status": match.status, "version": match.version},
+        )
     if expected != match.version:
         raise Conflict(
             _(

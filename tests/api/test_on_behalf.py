@@ -125,3 +125,26 @@ async def test_the_console_labels_confirms_and_records_a_decision_on_behalf(
     assert "on behalf of Néobanque Azur" in detail and "Phoned by their CTO" in detail
     french = _text((await web.get(f"/console/matches/{match_id}")).text)
     assert "au nom de Néobanque Azur" in french
+
+
+async def test_nobody_is_acted_for_once_their_account_is_erased(
+    web: Client, operator: Caller, proposed: dict[str, Any]
+) -> None:
+    match_id, freelancer = proposed["match_id"], proposed["freelancer"]
+    before = (await web.get(f"/api/v1/matches/{match_id}", headers=operator.headers)).json()
+    assert {"express_interest", "decline_interest"} <= set(before["allowed_actions"])
+    me = (await web.get("/api/v1/me", headers=freelancer.headers)).json()
+    erased = await web.post(
+        "/api/v1/me/erase", json={"confirm_email": me["email"]}, headers=freelancer.headers
+    )
+    assert erased.status_code == 200, erased.text
+    after = (await web.get(f"/api/v1/matches/{match_id}", headers=operator.headers)).json()
+    assert not {"express_interest", "decline_interest"} & set(after["allowed_actions"])
+    assert "accept" in after["allowed_actions"] or "decline" in after["allowed_actions"]  # the company's
+    refused = await web.post(
+        f"/api/v1/matches/{match_id}/decisions",
+        json={"action": "decline_interest", "version": after["version"], "reason": "called"},
+        headers={**operator.headers, **ENGLISH},
+    )
+    assert refused.status_code == 409, refused.text
+    assert "freelancer's account was erased" in refused.json()["detail"]
