@@ -6,6 +6,8 @@ from typing import Annotated
 
 import msgspec
 
+from service.params import MAX_ID
+
 
 class DuplicateOut(msgspec.Struct, kw_only=True):
     profile_id: int
@@ -21,7 +23,9 @@ class DuplicateList(msgspec.Struct, kw_only=True):
 
 
 class MergeIn(msgspec.Struct, forbid_unknown_fields=True):
-    into: Annotated[int, msgspec.Meta(ge=1, description="the profile kept: this one is merged into it")]
+    into: Annotated[
+        int, msgspec.Meta(ge=1, le=MAX_ID, description="the profile kept: this one is merged into it")
+    ]
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
 
@@ -33,7 +37,7 @@ class MergeOut(msgspec.Struct, kw_only=True):
 
 class NotDuplicateIn(msgspec.Struct, forbid_unknown_fields=True):
     other: Annotated[
-        int, msgspec.Meta(ge=1, description="the other profile: not the same person as this one")
+        int, msgspec.Meta(ge=1, le=MAX_ID, description="the other profile: not the same person as this one")
     ]
     reason: Annotated[str, msgspec.Meta(max_length=1000)] = ""
 

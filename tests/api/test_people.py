@@ -318,3 +318,20 @@ async def test_the_queue_match_and_missions_pages_link_to_the_people_pages(
     assert freelancer_link in match_page and company_link in match_page
     assert company_link in (await web.get("/console/missions")).text
     assert company_link in (await web.get(f"/console/missions/{mission['id']}")).text
+
+
+@pytest.mark.parametrize(
+    ("action", "field"),
+    [("merge", "into"), ("not-duplicate", "other")],
+)
+async def test_an_id_out_of_range_is_refused_naming_its_field(
+    client: Client, operator: Caller, action: str, field: str
+) -> None:
+    """Ids are 32-bit in the database: a larger one is a 422, never a database error."""
+    first = await person(client, "Camille Durand")
+    body = {field: 37_820_432_261, "reason": "inscrite deux fois"}
+    refused = await client.post(
+        f"/api/v1/freelancers/{first.id}/{action}", json=body, headers=operator.headers
+    )
+    assert refused.status_code == 422, refused.text
+    assert [e["field"] for e in refused.json()["errors"]] == [f"body.{field}"]
