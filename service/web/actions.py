@@ -54,10 +54,13 @@ def _nothing_changed(why: str) -> str:
     return _("Nothing was changed: %(why)s.", why=why)
 
 
-def _invalid_message(exc: InvalidInput | msgspec.ValidationError) -> str:
+def refused_message(exc: DomainError | msgspec.ValidationError) -> str:
+    """What a console form says when the service refused it: every field's reason, or the refusal."""
     if isinstance(exc, msgspec.ValidationError):
         return _nothing_changed(str(exc))
-    return _nothing_changed("; ".join(e.reason for e in exc.errors))
+    if isinstance(exc, InvalidInput):
+        return _nothing_changed("; ".join(e.reason for e in exc.errors))
+    return _nothing_changed(exc.detail)
 
 
 def conflict_message(exc: Conflict, sent_version: int) -> str:
@@ -110,7 +113,7 @@ class ConsoleActions(Controller):
         except Conflict as exc:
             flash(request, "error", conflict_message(exc, data.version))
         except (InvalidInput, msgspec.ValidationError) as exc:
-            flash(request, "error", _invalid_message(exc))
+            flash(request, "error", refused_message(exc))
         except DomainError as exc:
             flash(request, "error", _nothing_changed(exc.detail))
         else:

@@ -18,6 +18,7 @@ from service.handler_params import BackgroundQueue, DbSession
 from service.i18n import _, ngettext
 from service.matches.bulk import BULK_ACTIONS, BulkOutcome, decide_many
 from service.matches.transitions import Action
+from service.web.actions import refused_message
 from service.web.labels import label, status_labels
 from service.web.pages import SIGNED_IN
 from service.web.session import CONSOLE_PATH, SignedInOperator, flash, safe_next
@@ -100,8 +101,7 @@ class ConsoleBulkActions(Controller):
                 db_session, operator.actor, action, str(form.get("reason", "")), targets, work_queue
             )
         except InvalidInput as exc:
-            why = "; ".join(e.reason for e in exc.errors)
-            flash(request, "error", _("Nothing was changed: %(why)s.", why=why))
+            flash(request, "error", refused_message(exc))
             return Redirect(back, status_code=303)
         flash(request, "success" if outcome.decided else "error", done_message(action, outcome))
         return Redirect(with_kept(back, *outcome.decided), status_code=303)

@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 
 from models import ProfileEventKind
 from service.auth.actor import ANONYMOUS, roles
-from service.errors import DomainError, InvalidInput
+from service.errors import DomainError
 from service.handler_params import BackgroundQueue, DbSession, PathId
 from service.i18n import _, localised
 from service.people.company_page import company_page
@@ -25,6 +25,7 @@ from service.people.duplicates import DuplicateRule
 from service.people.freelancer_page import freelancer_page
 from service.people.merge import deactivate_with_reason, mark_not_duplicate, merge_profiles
 from service.reference.services import list_taxonomy
+from service.web.actions import refused_message
 from service.web.pages import SIGNED_IN
 from service.web.session import CONSOLE_PATH, SignedInOperator, flash
 from service.web.views import here, render
@@ -68,11 +69,6 @@ def event_labels() -> dict[str, str]:
 
 def _page_of(profile_id: int) -> str:
     return f"{CONSOLE_PATH}/freelancers/{profile_id}"
-
-
-def _refused(exc: DomainError) -> str:
-    why = "; ".join(e.reason for e in exc.errors) if isinstance(exc, InvalidInput) else exc.detail
-    return _("Nothing was changed: %(why)s.", why=why)
 
 
 class ConsolePeople(Controller):
@@ -152,7 +148,7 @@ class ConsolePeople(Controller):
                 db_session, operator.actor, duplicate, data.kept, data.reason, queue=work_queue
             )
         except DomainError as exc:
-            flash(request, "error", _refused(exc))
+            flash(request, "error", refused_message(exc))
             return Redirect(back, status_code=303)
         done = _(
             "Profile n° %(duplicate)s was merged into n° %(kept)s: it left matching, its matches and "
@@ -183,7 +179,7 @@ class ConsolePeople(Controller):
                 db_session, operator.actor, profile_id, data.reason, queue=work_queue
             )
         except DomainError as exc:
-            flash(request, "error", _refused(exc))
+            flash(request, "error", refused_message(exc))
         else:
             flash(
                 request, "success", _("Profile n° %(id)s was deactivated: it left matching.", id=profile_id)
@@ -207,7 +203,7 @@ class ConsolePeople(Controller):
         try:
             await mark_not_duplicate(db_session, operator.actor, profile_id, data.other, data.reason)
         except DomainError as exc:
-            flash(request, "error", _refused(exc))
+            flash(request, "error", refused_message(exc))
         else:
             done = _(
                 "Profiles n° %(id)s and n° %(other)s are two people: they are no longer flagged.",
