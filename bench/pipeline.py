@@ -199,6 +199,7 @@ async def engine_only(database: Database, settings: Settings) -> tuple[float, fl
             settings.weights(),
             k=settings.match_store_limit,
             min_score=settings.match_min_score,
+            gates=settings.gates(),
         )
         t2 = time.perf_counter()
     finally:

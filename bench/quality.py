@@ -49,8 +49,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from matching import (  # noqa: E402
-    MissionInput,
-    ProfileInput,
+    Gates,
     RateGrid,
     Vocabulary,
     Weights,
@@ -58,6 +57,7 @@ from matching import (  # noqa: E402
     encode_profiles,
     score_mission_against_pool,
 )
+from service.batch_scoring import mission_from_record, profile_from_record  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
 DEFAULT_K = 5
@@ -327,28 +327,35 @@ def set_labels(fixtures: Fixtures, set_name: str = "original") -> dict[str, dict
 
 
 def engine_rankings(
-    fixtures: Fixtures, refs: Sequence[str], weights: Weights | None = None, *, set_name: str = "original"
+    fixtures: Fixtures,
+    refs: Sequence[str],
+    weights: Weights | None = None,
+    *,
+    set_name: str = "original",
+    gates: Gates | None = None,
 ) -> dict[str, list[str]]:
     """ref -> every pool profile's email, best first, as the engine ranks the whole pool for that mission.
 
     The pool is the demo profiles ("original") or the demo plus the evaluation-only profiles
     ("extended"), encoded with the same code path. Profile ids are the 1-based positions in that list
     (the fixture rows have no id); ties are broken by id, as the engine and the service do, so the order
-    is deterministic and the original set ranks exactly as before.
+    is deterministic and the original set ranks exactly as before. Records become engine inputs as the
+    batch CLI reads them (mobility spelled as the API stores it, a mission's region from its city).
     """
     weights = weights or Weights()
     grid = RateGrid.from_mapping(fixtures.rate_grid)
     vocab = Vocabulary.from_taxonomy(fixtures.taxonomy)
     rows = pool_rows(fixtures, set_name)
-    profiles = [ProfileInput.from_mapping(p, fallback_id=i) for i, p in enumerate(rows, 1)]
+    profiles = [profile_from_record(p, fallback_id=i) for i, p in enumerate(rows, 1)]
     email_of = {i: str(p["email"]) for i, p in enumerate(rows, 1)}
     pool = encode_profiles(profiles, vocab, grid)
     by_ref = {str(m["ref"]): (i, m) for i, m in enumerate(mission_rows(fixtures, set_name), 1)}
     rankings = {}
     for ref in refs:
         index, row = by_ref[ref]
-        mission = MissionInput.from_mapping(row, fallback_id=index)
-        scores = score_mission_against_pool(encode_missions([mission], vocab, grid), pool, grid, weights)
+        mission = mission_from_record(row, fallback_id=index)
+        batch = encode_missions([mission], vocab, grid)
+        scores = score_mission_against_pool(batch, pool, grid, weights, gates=gates)
         order = sorted(
             range(len(scores.profile_ids)), key=lambda i: (-scores.total[i], scores.profile_ids[i])
         )

@@ -1,6 +1,8 @@
 """Benchmark of the scoring engine: prints timings, the speed-up over the per-pair loop, and memory.
 
 Run from the repository root:  .venv/bin/python bench/scoring.py [--quick] [--postgres-url URL]
+[--previous REV]. Section 0 runs the engine of commit REV (default: the last one before the current
+engine version) on the same data in the same process and prints the time ratio of the two engines.
 See bench/README.md for what each figure means. Data are synthetic and seeded (same numbers each run,
 up to machine noise); nothing is written to disk.
 """
@@ -28,13 +30,17 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import previous_engine  # noqa: E402
 
 from matching import factors as fx  # noqa: E402
-from matching.engine import score_mission_against_pool, top_matches  # noqa: E402
-from matching.factors import text_similarity  # noqa: E402
+from matching.engine import ALGORITHM_VERSION, score_mission_against_pool, top_matches  # noqa: E402
+from matching.factors import presence_array, text_similarity  # noqa: E402
 from matching.inputs import (  # noqa: E402
     CONTEXT_IDS,
     FACTOR_NAMES,
+    Gates,
     MissionInput,
     PastRole,
     ProfileInput,
@@ -57,6 +63,15 @@ CITIES = [
     "Paris", "Lyon", "Marseille", "Toulouse", "Bordeaux", "Lille", "Nantes", "Rennes", "Nice",
     "Strasbourg", "Montpellier", "Grenoble", "Sophia Antipolis", "Aix-en-Provence", "Genève",
 ]  # fmt: skip
+REGION_OF = {
+    "Paris": "Île-de-France", "Lyon": "Auvergne-Rhône-Alpes", "Grenoble": "Auvergne-Rhône-Alpes",
+    "Marseille": "Provence-Alpes-Côte d'Azur", "Nice": "Provence-Alpes-Côte d'Azur",
+    "Aix-en-Provence": "Provence-Alpes-Côte d'Azur", "Sophia Antipolis": "Provence-Alpes-Côte d'Azur",
+    "Toulouse": "Occitanie", "Montpellier": "Occitanie", "Bordeaux": "Nouvelle-Aquitaine",
+    "Lille": "Hauts-de-France", "Nantes": "Pays de la Loire", "Rennes": "Bretagne", "Strasbourg": "Grand Est",
+}  # fmt: skip
+PREVIOUS_ENGINE = "6249e5a"
+"""The last commit of engine 2026.12-1 (before the deal-breaker gates, mobility and concepts)."""
 FREE_SECTORS = ["healthtech", "e-commerce", "retail", "media", "energy", "insurance", "saas", "logistics"]
 STACK = [
     "python", "java", "kotlin", "go", "rust", "typescript", "react", "vue", "node", "php", "symfony",
@@ -105,6 +120,10 @@ def make_profiles(n: int, vocab: Vocabulary, grid: RateGrid, seed: int) -> list[
         )
         stack = tuple(rng.sample(STACK, rng.randint(3, 8)))
         sectors = tuple(rng.sample(tags, rng.randint(1, 3)))
+        mobile = rng.random()
+        mobility = (
+            tuple(rng.sample([*CITIES, *set(REGION_OF.values())], rng.randint(1, 3))) if mobile < 0.3 else ()
+        )
         profiles.append(
             ProfileInput(
                 id=i + 1,
@@ -124,6 +143,8 @@ def make_profiles(n: int, vocab: Vocabulary, grid: RateGrid, seed: int) -> list[
                 headline=f"CTO freelance {sectors[0]} {' '.join(stack[:2])}",
                 summary=sentence(rng, rng.randint(30, 70)),
                 active=rng.random() < 0.95,
+                mobility=mobility,
+                mobility_anywhere=0.3 <= mobile < 0.35,
             )
         )
     return profiles
@@ -140,6 +161,7 @@ def make_missions(m: int, vocab: Vocabulary, grid: RateGrid, seed: int) -> list[
         comps = rng.sample(vocab.competence_ids, rng.randint(3, 9))
         n_req = rng.randint(1, min(5, len(comps)))
         start = base + timedelta(days=rng.randint(0, 120))
+        city = rng.choice(CITIES)
         missions.append(
             MissionInput(
                 id=j + 1,
@@ -154,7 +176,8 @@ def make_missions(m: int, vocab: Vocabulary, grid: RateGrid, seed: int) -> list[
                 end_date=None if rng.random() < 0.3 else start + timedelta(days=rng.randint(60, 365)),
                 days_per_week=pick(rng, [1, 2, 3, 4, 5], [5, 15, 30, 25, 25]),
                 remote_policy=pick(rng, ["remote", "hybrid", "onsite"], [30, 50, 20]),
-                location=rng.choice(CITIES),
+                location=city,
+                region=REGION_OF.get(city, ""),
                 sector=rng.choice([*vocab.tag_ids, *FREE_SECTORS]),
                 context=rng.choice(CONTEXT_IDS),
                 cto_missions=tuple(rng.sample(vocab.cto_mission_ids, rng.randint(1, 4))),
@@ -197,7 +220,8 @@ def _sql_query(pool: ProfilePool, mission: MissionInput, weights: Weights, k: in
 
     Availability is the coverage of `matching.factors.availability_fit` (time share × days share) and
     the total is scaled by the coverage gate, min(1, coverage / COVERAGE_GATE), as in
-    `matching.engine.weighted_total`.
+    `matching.engine.weighted_total`; the deal-breaker gates are left out (compared with
+    `Gates.off()`), and whether the freelancer can be in the mission's city comes as a column.
     """
     batch = encode_missions([mission], pool.vocab, pool.grid)
     vocab, grid = pool.vocab, pool.grid
@@ -231,7 +255,6 @@ def _sql_query(pool: ProfilePool, mission: MissionInput, weights: Weights, k: in
     remote_lut = [fx.REMOTE_FIT[(p, pol)] or 0.0 for p in prefs]
     excl_lut = ["true" if fx.REMOTE_FIT[(p, pol)] is None else "false" for p in prefs]
     loc_share = 0.0 if pol == "remote" else fx.LOCATION_SHARE
-    mission_city = int(batch.city[0])
     orient_lut = [fx.ORIENTATION_FIT[(mission.orientation, po)] for po in ("cto", "dsi", "both")]
     ctx = int(batch.context[0])
     sector_tag = int(batch.sector_tag[0])
@@ -253,7 +276,7 @@ WITH f AS (
       AS tjm_fit,
     ({time_share}) * (least(days, {days})::float8 / {float(days)!r}) AS availability,
     ({_sql_array(remote_lut)})[remote + 1]
-      * ((1.0 - {loc_share!r}) + {loc_share!r} * (CASE WHEN city = {mission_city} THEN 1.0 ELSE 0.0 END))
+      * ((1.0 - {loc_share!r}) + {loc_share!r} * (CASE WHEN present THEN 1.0 ELSE 0.0 END))
       AS remote_location,
     {fx.ROLE_CONTEXT_SHARE!r} * {role_col} + {fx.SECTOR_SHARE!r} * {hit} AS sector_context,
     ({_sql_array(orient_lut)})[orientation + 1] AS orientation,
@@ -286,13 +309,17 @@ async def postgres_comparison(
     try:
         n = len(pool)
         text_sim = score_text_similarity(pool, mission)
+        batch = encode_missions([mission], pool.vocab, pool.grid)
+        present = presence_array(
+            pool.places_by_feature, batch.places, pool.mobility_anywhere, batch.has_city
+        )[0]
         terms = pool.terms
         role_ctx = terms.role_context_by_context[:-1].T
         tags = terms.tags_by_tag[:-1].T
         await conn.execute(
             """CREATE TEMP TABLE bench_pool (
                 id bigint PRIMARY KEY, comp float8[], cto float8[], band int, tjm float8,
-                band_low float8, market_over float8, avail float8, days int, remote int, city bigint,
+                band_low float8, market_over float8, avail float8, days int, remote int, present bool,
                 orientation int, role_ctx float8[], tags bool[], active bool, text_sim float8)"""
         )
         records = [
@@ -307,7 +334,7 @@ async def postgres_comparison(
                 float(pool.available_from[i]),
                 int(pool.days_per_week[i]),
                 int(pool.remote_preference[i]),
-                int(pool.city[i]),
+                bool(present[i]),
                 int(pool.orientation[i]),
                 role_ctx[i].astype(float).tolist(),
                 tags[i].tolist(),
@@ -325,14 +352,14 @@ async def postgres_comparison(
             elapsed, _ = await atimed(conn.fetch(query))
             runs.append(elapsed)
         sql_time = statistics.median(runs)
-        vec = score_mission_against_pool(mission, pool, pool.grid, weights)
+        vec = score_mission_against_pool(mission, pool, pool.grid, weights, gates=Gates.off())
         by_id = dict(zip(vec.profile_ids.tolist(), vec.total.tolist(), strict=True))
         every = await conn.fetch(_sql_query(pool, mission, weights, None))  # all rows, for the check
         max_diff = max((abs(r["total"] - by_id[r["id"]]) for r in every), default=0.0)
         same_set = len(every) == int((~vec.excluded).sum())
         print(
             f"4. PostgreSQL ({await conn.fetchval('SHOW server_version')}), 1 mission × {n:,} profiles, "
-            f"structured formula in one query + ORDER BY LIMIT {k}\n"
+            f"structured formula (without the deal-breaker gates) in one query + ORDER BY LIMIT {k}\n"
             f"   (text similarity and the per-profile market terms precomputed in numpy and loaded as "
             f"columns; one-off COPY of the "
             f"arrays {fmt_s(load_time)}, not timed)\n"
@@ -370,6 +397,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--postgres-url", default=None)
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--previous", default=PREVIOUS_ENGINE, help="commit of the engine to compare with")
     args = parser.parse_args(argv)
     if args.quick:
         args.profiles, args.missions, args.runs, args.reference_sample = 5_000, 50, 20, 300
@@ -393,6 +421,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"encoded the pool once in {fmt_s(enc_time)} "
         f"({pool.text.nnz / len(pool):.0f} text features/profile)"
     )
+
+    # 0. the previous engine on the same data, in the same process
+    compare_with_previous(args, taxonomy, grid, profiles, missions, pool, weights)
 
     # 1. one mission against the whole pool
     mission = missions[0]
@@ -479,9 +510,60 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
 
 
+def compare_with_previous(
+    args: argparse.Namespace,
+    taxonomy: dict[str, Any],
+    grid: RateGrid,
+    profiles: Sequence[ProfileInput],
+    missions: Sequence[MissionInput],
+    pool: ProfilePool,
+    weights: Weights,
+) -> None:
+    """Time the engine of `args.previous` and the current one on the same profiles and missions: one
+    mission × the pool (median, runs interleaved) and every mission × the pool with a top k."""
+    try:
+        old = previous_engine.load(args.previous)
+    except previous_engine.PreviousEngineUnavailable as exc:
+        print(f"0. comparison with the previous engine skipped: {exc}")
+        return
+    inputs, engine = old["inputs"], old["engine"]
+    old_vocab = inputs.Vocabulary.from_taxonomy(taxonomy)
+    old_grid = inputs.RateGrid.from_mapping(
+        json.loads((ROOT / "fixtures" / "rate_grid.json").read_text(encoding="utf-8"))
+    )
+    old_weights = inputs.Weights()
+    old_missions = [previous_engine.convert(m, inputs.MissionInput) for m in missions]
+    old_pool = old["pool"].encode_profiles(
+        [previous_engine.convert(p, inputs.ProfileInput) for p in profiles], old_vocab, old_grid
+    )
+    engine.score_mission_against_pool(old_missions[0], old_pool, old_grid, old_weights)  # warm-up
+    score_mission_against_pool(missions[0], pool, grid, weights)
+    old_runs, new_runs = [], []
+    for j in range(args.runs):
+        i = j % len(missions)
+        old_runs.append(
+            timed(
+                partial(engine.score_mission_against_pool, old_missions[i], old_pool, old_grid, old_weights)
+            )[0]
+        )
+        new_runs.append(timed(partial(score_mission_against_pool, missions[i], pool, grid, weights))[0])
+    chunks = {"k": args.top_k, "mission_chunk": args.mission_chunk, "profile_chunk": args.profile_chunk}
+    old_many, _ = timed(lambda: engine.top_matches(old_missions, old_pool, old_grid, old_weights, **chunks))
+    new_many, _ = timed(lambda: top_matches(missions, pool, grid, weights, **chunks))
+    old_single, new_single = statistics.median(old_runs), statistics.median(new_runs)
+    print(
+        f"0. previous engine ({args.previous}, {engine.ALGORITHM_VERSION}) against this one "
+        f"({ALGORITHM_VERSION}), same data, same process:\n"
+        f"   one mission × {len(pool):,}: median {fmt_s(old_single)} → {fmt_s(new_single)} "
+        f"(ratio {new_single / old_single:.2f}×, {args.runs} interleaved runs)  [target ≤ 1.5×]\n"
+        f"   {len(missions):,} missions × {len(pool):,}, top {args.top_k}: {fmt_s(old_many)} → "
+        f"{fmt_s(new_many)} (ratio {new_many / old_many:.2f}×)  [target ≤ 1.5×]"
+    )
+
+
 def pool_nbytes(pool: ProfilePool) -> int:
     total = 0
-    for matrix in (pool.text, pool.text_by_feature):
+    for matrix in (pool.text, pool.text_by_feature, pool.places, pool.places_by_feature):
         total += matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes
     for value in (
         *(getattr(pool, n) for n in pool.__slots__),

@@ -29,6 +29,7 @@ from matching.factors import EXCLUSION_REASONS
 from matching.inputs import (
     CONTEXT_IDS,
     FACTOR_NAMES,
+    Gates,
     MissionInput,
     PastRole,
     ProfileInput,
@@ -57,6 +58,7 @@ __all__ = [
     "BudgetOption",
     "BudgetWarning",
     "Explanation",
+    "Gates",
     "MissionBatch",
     "MissionInput",
     "MissionTopK",

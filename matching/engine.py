@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.factors import (
+    DAYS,
     EXCLUSION_REASONS,
     MISSION_CLOSED,
     PROFILE_INACTIVE,
@@ -27,18 +28,29 @@ from matching.factors import (
     competence_structured,
     coverage_gate_array,
     cto_missions_coverage,
+    deal_breaker_gates,
+    presence_array,
     remote_location_fit,
     sector_context_fit,
     text_similarity,
     tjm_fit,
 )
-from matching.inputs import FACTOR_NAMES, MissionInput, RateGrid, Weights
+from matching.inputs import (
+    FACTOR_NAMES,
+    REMOTE_POLICIES,
+    REMOTE_PREFERENCES,
+    Gates,
+    MissionInput,
+    RateGrid,
+    Weights,
+)
 from matching.pool import MissionBatch, ProfilePool, encode_missions
 
-ALGORITHM_VERSION = "2026.12-1"
+ALGORITHM_VERSION = "2026.12-2"
 """Stored with every match so a score can be traced to the formula that produced it. A new version also
 makes the stale sweep rescore every stored pair: 2026.12-1 (same scores as 2026.11-2) stores the reasons
-as codes with their figures instead of English sentences."""
+as codes with their figures instead of English sentences; 2026.12-2 adds the deal-breaker gates
+(rate over budget, presence, days per week), the mobility and the concepts of the text lexicon."""
 
 N_FACTORS = len(FACTOR_NAMES)
 _AVAILABILITY = FACTOR_NAMES.index("availability")
@@ -47,6 +59,8 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 I8 = npt.NDArray[np.int8]
 Bool = npt.NDArray[np.bool_]
+
+DEFAULT_GATES = Gates()
 
 _ROUNDING_MARGIN = 0.011
 """A pair in the rounded top-k has a raw score ≥ (k-th raw score − 0.01); 0.001 of float slack."""
@@ -92,8 +106,9 @@ class MissionTopK:
         return {name: float(v) for name, v in zip(FACTOR_NAMES, self.factors[rank], strict=True)}
 
 
-def score_block(missions: MissionBatch, pool: ProfilePool) -> tuple[F32, I8]:
-    """All factors for every pair of a block: (N_FACTORS, m, n) float32 and (m, n) exclusion codes."""
+def score_block(missions: MissionBatch, pool: ProfilePool, gates: Gates) -> tuple[F32, I8, F32]:
+    """All factors for every pair of a block: (N_FACTORS, m, n) float32, (m, n) exclusion codes and the
+    (m, n) product of the deal-breaker gates."""
     m, n = len(missions), len(pool)
     terms = pool.terms
     factors = np.empty((N_FACTORS, m, n), dtype=np.float32)
@@ -112,9 +127,10 @@ def score_block(missions: MissionBatch, pool: ProfilePool) -> tuple[F32, I8]:
         missions.days_per_week,
         out=factors[4],
     )
-    remote_location_fit(
-        terms.remote_by_policy, pool.city, missions.remote_policy, missions.city, out=factors[5]
+    present = presence_array(
+        pool.places_by_feature, missions.places, pool.mobility_anywhere, missions.has_city
     )
+    remote_location_fit(terms.remote_by_policy, present, missions.remote_policy, out=factors[5])
     sector_context_fit(
         terms.role_context_by_context,
         terms.tags_by_tag,
@@ -129,15 +145,30 @@ def score_block(missions: MissionBatch, pool: ProfilePool) -> tuple[F32, I8]:
     reasons *= np.int8(REMOTE_INCOMPATIBLE)
     reasons[:, ~pool.active] = PROFILE_INACTIVE
     reasons[~missions.is_open, :] = MISSION_CLOSED
-    return factors, reasons
+    gate = deal_breaker_gates(
+        pool.tjm,
+        missions.tjm_max,
+        pool.remote_preference * DAYS + pool.days_per_week - 1,
+        missions.remote_policy * DAYS + missions.days_per_week - 1,
+        (missions.remote_policy != _REMOTE_POLICY) & missions.has_city,
+        pool.remote_preference != _REMOTE_ONLY,
+        present,
+        gates,
+    )
+    return factors, reasons, gate
 
 
-def weighted_total(factors: F32, reasons: I8, weights: Weights) -> F32:
-    """100 × Σ weight·factor × coverage gate per pair, in a fixed order (no BLAS reduction: bit-for-bit
-    reproducible).
+_REMOTE_POLICY = REMOTE_POLICIES.index("remote")
+_REMOTE_ONLY = REMOTE_PREFERENCES.index("remote")
 
-    The gate, min(1, availability / COVERAGE_GATE), is 1 unless the freelancer can cover less than half
-    of the mission's working time (factors.py, availability notes); it applies whatever the weights.
+
+def weighted_total(factors: F32, reasons: I8, weights: Weights, gate: F32) -> F32:
+    """100 × Σ weight·factor × coverage gate × deal-breaker gates per pair, in a fixed order (no BLAS
+    reduction: bit-for-bit reproducible).
+
+    The coverage gate, min(1, availability / COVERAGE_GATE), is 1 unless the freelancer can cover less
+    than half of the mission's working time (factors.py, availability notes); `gate` is the product of
+    the deal-breaker gates (`matching.inputs.Gates`). Both apply whatever the weights.
     """
     w = [np.float32(100.0 * x) for x in weights.as_tuple()]
     total: F32 = np.multiply(factors[0], w[0])
@@ -146,6 +177,7 @@ def weighted_total(factors: F32, reasons: I8, weights: Weights) -> F32:
         np.multiply(factors[i], w[i], out=scratch)
         total += scratch
     total *= coverage_gate_array(factors[_AVAILABILITY], out=scratch)
+    total *= gate
     total[reasons != 0] = 0.0
     return total
 
@@ -168,7 +200,12 @@ def _as_batch(
 
 
 def score_mission_against_pool(
-    mission: MissionInput | MissionBatch, pool: ProfilePool, grid: RateGrid, weights: Weights
+    mission: MissionInput | MissionBatch,
+    pool: ProfilePool,
+    grid: RateGrid,
+    weights: Weights,
+    *,
+    gates: Gates | None = None,
 ) -> PairScores:
     """Every factor, the total and the exclusion code of one mission against every profile of the pool.
 
@@ -179,8 +216,8 @@ def score_mission_against_pool(
     batch = _as_batch(mission, pool)
     if len(batch) != 1:
         raise ValueError(f"expected one mission, got a batch of {len(batch)}; use top_matches")
-    factors, reasons = score_block(batch, pool)
-    raw = weighted_total(factors, reasons, weights)[0]
+    factors, reasons, gate = score_block(batch, pool, gates or DEFAULT_GATES)
+    raw = weighted_total(factors, reasons, weights, gate)[0]
     return PairScores(
         mission_id=int(batch.ids[0]),
         profile_ids=pool.ids,
@@ -224,6 +261,7 @@ def top_matches(
     min_score: float = 0.0,
     mission_chunk: int = 64,
     profile_chunk: int = 8_192,
+    gates: Gates | None = None,
 ) -> list[MissionTopK]:
     """The k best non-excluded profiles (score ≥ min_score) for each mission, in mission order.
 
@@ -245,8 +283,8 @@ def top_matches(
         kk = min(k, n_sub)
         for m0 in range(0, n_missions, mission_chunk):
             sub_missions = batch.select(slice(m0, m0 + mission_chunk))
-            factors, reasons = score_block(sub_missions, sub_pool)
-            raw = weighted_total(factors, reasons, weights)
+            factors, reasons, gate = score_block(sub_missions, sub_pool, gates or DEFAULT_GATES)
+            raw = weighted_total(factors, reasons, weights, gate)
             raw[reasons != 0] = -np.inf
             # Candidates: whatever could still be in the rounded top-k of this block and of the run. The
             # k-th best raw score is a threshold (np.partition) rather than argpartition's k indices so
@@ -296,13 +334,15 @@ class PairMatrix:
         return {name: float(self.factors[i, mission, profile]) for i, name in enumerate(FACTOR_NAMES)}
 
 
-def score_pairs(missions: MissionBatch, pool: ProfilePool, grid: RateGrid, weights: Weights) -> PairMatrix:
+def score_pairs(
+    missions: MissionBatch, pool: ProfilePool, grid: RateGrid, weights: Weights, *, gates: Gates | None = None
+) -> PairMatrix:
     """The full (m, n) block: for small pools (one profile against every mission, or a mission against
     the few profiles it is already matched to). Large pools go through `top_matches`."""
     _check_grid(pool, grid)
     batch = _as_batch(missions, pool)
-    factors, reasons = score_block(batch, pool)
-    raw = weighted_total(factors, reasons, weights)
+    factors, reasons, gate = score_block(batch, pool, gates or DEFAULT_GATES)
+    raw = weighted_total(factors, reasons, weights, gate)
     total = np.round(raw.astype(np.float64), 2).astype(np.float64)
     return PairMatrix(total=total, factors=factors, reason_codes=reasons)
 

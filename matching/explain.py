@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from matching import factors as f
-from matching.inputs import MissionInput, ProfileInput, RateBand, RateGrid, Vocabulary, normalise_tag
+from matching.inputs import Gates, MissionInput, ProfileInput, RateBand, RateGrid, Vocabulary, normalise_tag
 from matching.text import mission_text, profile_text, text_similarity_of
 
 Tone = Literal["positive", "neutral", "negative"]
@@ -305,17 +305,87 @@ def _cto_missions_reason(mission: MissionInput, profile: ProfileInput, score: fl
     return [Reason("cto_missions_done", "cto_missions", _tone(score), params)]
 
 
+def mobility_reach(mission: MissionInput, profile: ProfileInput) -> tuple[str, str] | None:
+    """How the freelancer can be on site in the mission's city: ("city", place) when it is their city,
+    ("mobility", place) when it or its region is in their mobility, ("anywhere", "") when they are
+    mobile anywhere in France; None when they cannot (or the mission names no city)."""
+    city = normalise_tag(mission.location)
+    if not city:
+        return None
+    if city == normalise_tag(profile.location):
+        return ("city", mission.location)
+    region = normalise_tag(mission.region)
+    for place in profile.mobility:
+        if normalise_tag(place) in (city, region) and normalise_tag(place):
+            return ("mobility", place)
+    return ("anywhere", "") if profile.mobility_anywhere else None
+
+
 def _remote_reasons(mission: MissionInput, profile: ProfileInput, score: float | None) -> list[Reason]:
     fit = f.REMOTE_FIT[(profile.remote_preference, mission.remote_policy)]
     params: Params = {"policy": mission.remote_policy, "preference": profile.remote_preference}
     code = "remote_match" if fit == 1.0 else "remote_mismatch"
     reasons = [Reason(code, "remote_location", _tone(fit), params)]
     if mission.remote_policy != "remote" and mission.location:
-        if normalise_tag(mission.location) == normalise_tag(profile.location):
-            reasons.append(Reason("same_city", "remote_location", "positive", {"city": mission.location}))
-        else:
+        reach = mobility_reach(mission, profile)
+        if reach is None:
             params = {"city": mission.location, "profile_city": profile.location or None}
             reasons.append(Reason("other_city", "remote_location", _tone(score), params))
+        elif reach[0] == "city":
+            reasons.append(Reason("same_city", "remote_location", "positive", {"city": mission.location}))
+        else:
+            params = {"city": mission.location, "profile_city": profile.location or None, "place": reach[1]}
+            code = "mobility_anywhere" if reach[0] == "anywhere" else "mobility_city"
+            reasons.append(Reason(code, "remote_location", "positive", params))
+    return reasons
+
+
+def _gate_reasons(mission: MissionInput, profile: ProfileInput, gates: Gates) -> list[Reason]:
+    """The deal-breaker gates that bite, each with the multiplier it puts on the total."""
+    reasons: list[Reason] = []
+    rate = f.rate_gate(profile.tjm, mission.tjm_max, gates)
+    if rate < 1.0:
+        over = (profile.tjm - mission.tjm_max) / mission.tjm_max
+        zone = (
+            "small"
+            if over <= gates.rate_small_over
+            else "demoted"
+            if over <= gates.rate_hard_over
+            else "hard"
+        )
+        params: Params = {
+            "tjm": profile.tjm,
+            "budget_max": mission.tjm_max,
+            "over_percent": round(100.0 * over, 1),
+            "small_percent": round(100.0 * gates.rate_small_over, 1),
+            "hard_percent": round(100.0 * gates.rate_hard_over, 1),
+            "multiplier": round(rate, 4),
+        }
+        reasons.append(Reason(f"gate_rate_{zone}", "gate", "negative", params))
+    mode = (profile.remote_preference, mission.remote_policy)
+    needs_city = mission.remote_policy != "remote" and bool(normalise_tag(mission.location))
+    present = mobility_reach(mission, profile) is not None
+    presence = f.presence_gate(mode[0], mode[1], needs_city, present, gates)
+    if presence < 1.0:
+        if mode in f.PRESENCE_CONFLICTS:
+            params = {"preference": mode[0], "policy": mode[1], "multiplier": round(presence, 4)}
+            reasons.append(Reason("gate_work_mode", "gate", "negative", params))
+        else:
+            params = {
+                "city": mission.location,
+                "profile_city": profile.location or None,
+                "mobility": list(profile.mobility),
+                "multiplier": round(presence, 4),
+            }
+            reasons.append(Reason("gate_other_city", "gate", "negative", params))
+    offered, asked = profile.days_per_week, mission.days_per_week
+    days = f.days_gate(offered, asked, gates)
+    if offered < asked and days < 1.0:
+        one_short = offered == asked - 1 and 2 * offered > asked  # the rule of `factors.days_gate`
+        params = {"days_per_week": offered, "days_asked": asked, "multiplier": round(days, 4)}
+        reasons.append(
+            Reason("gate_days_short" if one_short else "gate_days_hard", "gate", "negative", params)
+        )
     return reasons
 
 
@@ -381,6 +451,7 @@ def explain_pair(
     *,
     vocab: Vocabulary | None = None,
     text_similarity: float | None = None,
+    gates: Gates | None = None,
 ) -> Explanation:
     """Reasons for one scored pair.
 
@@ -417,6 +488,8 @@ def explain_pair(
     reasons.extend(_availability_reasons(mission, profile))
     if exclusion != "remote_incompatible":
         reasons.extend(_remote_reasons(mission, profile, scores.get("remote_location")))
+    if not exclusion:
+        reasons.extend(_gate_reasons(mission, profile, gates or Gates()))
     reasons.extend(_context_reasons(mission, profile, vocab))
     reasons.append(_orientation_reason(mission, profile, scores.get("orientation")))
 
@@ -466,7 +539,16 @@ REASON_CODES: tuple[str, ...] = (
     "remote_match",
     "remote_mismatch",
     "same_city",
+    "mobility_city",
+    "mobility_anywhere",
     "other_city",
+    "gate_rate_small",
+    "gate_rate_demoted",
+    "gate_rate_hard",
+    "gate_work_mode",
+    "gate_other_city",
+    "gate_days_short",
+    "gate_days_hard",
     "past_role_context",
     "past_role_context_listed",
     "similar_context",

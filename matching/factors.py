@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from matching.inputs import CONTEXT_IDS, ORIENTATIONS, REMOTE_POLICIES, REMOTE_PREFERENCES, RateGrid
+from matching.inputs import CONTEXT_IDS, ORIENTATIONS, REMOTE_POLICIES, REMOTE_PREFERENCES, Gates, RateGrid
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
@@ -104,7 +104,12 @@ REMOTE_FIT: Mapping[tuple[str, str], float | None] = {
     ("flexible", "onsite"): 1.0,
 }
 LOCATION_SHARE = 0.25
-"""For hybrid/on-site missions, a freelancer in another city keeps 75 % of the remote fit."""
+"""For hybrid/on-site missions, a freelancer who cannot be on site in the mission's city (neither lives
+there nor lists it, or its region, in their mobility, nor is mobile anywhere in France) keeps 75 % of the
+remote fit."""
+PRESENCE_CONFLICTS: frozenset[tuple[str, str]] = frozenset({("remote", "hybrid"), ("onsite", "remote")})
+"""(preference, policy) pairs whose presence the freelancer cannot give, gated (`Gates.work_mode_factor`);
+(remote, onsite) is a hard exclusion instead."""
 
 # --- sector / context -----------------------------------------------------------------------------
 ROLE_CONTEXT_SHARE = 0.6
@@ -174,6 +179,43 @@ def days_share(offered: int, asked: int) -> float:
 def coverage_gate(coverage: float) -> float:
     """Multiplier of the total: 1 from COVERAGE_GATE up, coverage / COVERAGE_GATE below."""
     return min(1.0, coverage / COVERAGE_GATE)
+
+
+def rate_gate(tjm: float, tjm_max: float, gates: Gates) -> float:
+    """Multiplier of the total for a rate over the budget's maximum (see `Gates`)."""
+    over = tjm / tjm_max - 1.0
+    if over <= 0.0:
+        return 1.0
+    if over <= gates.rate_small_over:
+        return 1.0 - (1.0 - gates.rate_small_factor) * over / gates.rate_small_over
+    if over <= gates.rate_hard_over:
+        span = gates.rate_hard_over - gates.rate_small_over
+        return (
+            gates.rate_small_factor
+            - (gates.rate_small_factor - gates.rate_demoted_factor) * (over - gates.rate_small_over) / span
+        )
+    return gates.rate_hard_factor
+
+
+def days_gate(offered: int, asked: int, gates: Gates) -> float:
+    """Multiplier of the total for fewer days per week than asked: one day short while offering more
+    than half of them is `days_short_factor`, more is `days_hard_factor`."""
+    if offered >= asked:
+        return 1.0
+    if asked - offered == 1 and 2 * offered > asked:
+        return gates.days_short_factor
+    return gates.days_hard_factor
+
+
+def presence_gate(preference: str, policy: str, needs_city: bool, present: bool, gates: Gates) -> float:
+    """Multiplier of the total for a presence the freelancer cannot give: a work mode they refuse
+    (`PRESENCE_CONFLICTS`), or, for a mission with a city (`needs_city`: hybrid or on-site), not being
+    able to be there (`present`: lives there, or it or its region is in their mobility)."""
+    if (preference, policy) in PRESENCE_CONFLICTS:
+        return gates.work_mode_factor
+    if needs_city and preference != "remote" and not present:
+        return gates.other_city_factor
+    return 1.0
 
 
 def exclusion_code(
@@ -428,16 +470,25 @@ def coverage_gate_array(coverage: F32, out: F32 | None = None) -> F32:
     return gate
 
 
-def remote_location_fit(
-    remote_by_policy: F32, city: I64, policy: I64, mission_city: I64, out: F32 | None = None
-) -> F32:
-    """Remote compatibility × (1 − 0.25 + 0.25 × same city) for hybrid/on-site missions."""
+def presence_array(
+    places_by_feature: sparse.csc_array, mission_places: sparse.csr_array, anywhere: Bool, has_city: Bool
+) -> Bool:
+    """(m, n): the freelancer can be on site in the mission's city: it, or its region, is their city or in
+    their mobility (a shared place feature), or they are mobile anywhere in France and the mission names
+    a city. A mission without a city has no place: nobody is present there."""
+    present = text_similarity(places_by_feature, mission_places) > 0
+    present |= has_city[:, None] & anywhere[None, :]
+    return present
+
+
+def remote_location_fit(remote_by_policy: F32, present: Bool, policy: I64, out: F32 | None = None) -> F32:
+    """Remote compatibility × (1 − 0.25 + 0.25 × present in the city) for hybrid/on-site missions."""
     result: F32 = np.take(remote_by_policy, policy, axis=0, out=out, mode="clip")
     share = np.where(policy == REMOTE_POLICIES.index("remote"), 0.0, LOCATION_SHARE).astype(np.float32)
-    same_city = (city[None, :] == mission_city[:, None]).astype(np.float32)
-    same_city *= share[:, None]
-    same_city += (np.float32(1.0) - share)[:, None]
-    result *= same_city
+    on_site = present.astype(np.float32)
+    on_site *= share[:, None]
+    on_site += (np.float32(1.0) - share)[:, None]
+    result *= on_site
     return result
 
 
@@ -456,3 +507,69 @@ def sector_context_fit(
     hit |= np.take(tags_by_tag, context_tag, axis=0)
     result += hit.astype(np.float32) * np.float32(SECTOR_SHARE)
     return result
+
+
+# --- deal-breaker gates over a block ----------------------------------------------------------------
+DAYS = 5
+"""Days per week run 1–5 on both sides."""
+
+
+def rate_gate_array(tjm: F32, tjm_max: F32, gates: Gates, out: F32 | None = None) -> F32:
+    """`rate_gate` for every pair: piecewise linear in over = tjm / max − 1, then `rate_hard_factor`."""
+    small, hard = np.float32(gates.rate_small_over), np.float32(gates.rate_hard_over)
+    first = np.float32((1.0 - gates.rate_small_factor) / gates.rate_small_over)
+    second_slope = np.float32(
+        (gates.rate_small_factor - gates.rate_demoted_factor) / (gates.rate_hard_over - gates.rate_small_over)
+    )
+    over: F32 = np.divide(tjm[None, :], tjm_max[:, None], out=out)
+    over -= np.float32(1.0)
+    beyond = over > hard
+    second = over - small
+    np.clip(second, np.float32(0.0), hard - small, out=second)
+    second *= -second_slope
+    np.clip(over, np.float32(0.0), small, out=over)
+    over *= -first
+    over += np.float32(1.0)
+    over += second
+    np.copyto(over, np.float32(gates.rate_hard_factor), where=beyond)
+    return over
+
+
+def mode_days_gate_table(gates: Gates) -> F32:
+    """(policies × 5 days asked, preferences × 5 days offered): the work-mode part of `presence_gate`
+    times `days_gate`, looked up by (policy · 5 + asked − 1, preference · 5 + offered − 1)."""
+    table = np.ones((len(REMOTE_POLICIES) * DAYS, len(REMOTE_PREFERENCES) * DAYS), dtype=np.float32)
+    for p, policy in enumerate(REMOTE_POLICIES):
+        for asked in range(1, DAYS + 1):
+            for r, preference in enumerate(REMOTE_PREFERENCES):
+                mode = gates.work_mode_factor if (preference, policy) in PRESENCE_CONFLICTS else 1.0
+                for offered in range(1, DAYS + 1):
+                    value = mode * days_gate(offered, asked, gates)
+                    table[p * DAYS + asked - 1, r * DAYS + offered - 1] = value
+    return table
+
+
+def deal_breaker_gates(
+    tjm: F32,
+    tjm_max: F32,
+    profile_mode_days: I64,
+    mission_mode_days: I64,
+    needs_city: Bool,
+    city_gated: Bool,
+    present: Bool,
+    gates: Gates,
+    out: F32 | None = None,
+) -> F32:
+    """The product of the rate, work-mode, days and city gates for every pair (m, n).
+
+    `profile_mode_days` / `mission_mode_days` index `mode_days_gate_table`; `needs_city` (m,) is a
+    hybrid or on-site mission with a city; `city_gated` (n,) a freelancer who is not remote-only (those
+    are judged by their work mode alone); `present` (m, n) whether the freelancer can be in the city.
+    """
+    gate = rate_gate_array(tjm, tjm_max, gates, out=out)
+    table = mode_days_gate_table(gates)
+    gate *= table[mission_mode_days][:, profile_mode_days]
+    absent = needs_city[:, None] & city_gated[None, :]
+    absent &= ~present
+    np.multiply(gate, np.float32(gates.other_city_factor), out=gate, where=absent)
+    return gate

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -100,6 +100,11 @@ class ProfileInput:
     summary: str = ""
     active: bool = True
     past_roles: tuple[PastRole, ...] = ()
+    mobility: tuple[str, ...] = ()
+    """Cities or regions (as written: compared accent- and case-insensitively) where the freelancer can
+    work on site besides `location`."""
+    mobility_anywhere: bool = False
+    """Can work on site anywhere in France."""
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.years_experience) and 0 <= self.years_experience <= 80):
@@ -158,6 +163,8 @@ class ProfileInput:
             summary=str(data.get("summary") or ""),
             active=bool(data.get("active", True)),
             past_roles=past_roles,
+            mobility=_as_str_tuple(data.get("mobility")),
+            mobility_anywhere=bool(data.get("mobility_anywhere", False)),
         )
 
 
@@ -183,6 +190,9 @@ class MissionInput:
     nice_competences: tuple[str, ...] = ()
     end_date: date | None = None
     is_open: bool = True
+    region: str = ""
+    """The region of `location` (resolved by the caller from its table of places), so a freelancer
+    mobile across a region is present in each of its cities."""
 
     def __post_init__(self) -> None:
         _check_choice("orientation", self.orientation, ORIENTATIONS)
@@ -219,6 +229,7 @@ class MissionInput:
             required_competences=_as_str_tuple(data.get("required_competences")),
             nice_competences=_as_str_tuple(data.get("nice_competences")),
             is_open=bool(data["is_open"]) if "is_open" in data else data.get("status", "open") == "open",
+            region=str(data.get("region") or ""),
         )
 
 
@@ -368,6 +379,78 @@ class Weights:
         unknown = set(data) - set(FACTOR_NAMES)
         if unknown:
             raise ValueError(f"unknown weight names: {sorted(unknown)}")
+        return cls(**{k: float(v) for k, v in data.items()})
+
+
+_GATE_FACTORS = (
+    "rate_small_factor",
+    "rate_demoted_factor",
+    "rate_hard_factor",
+    "work_mode_factor",
+    "other_city_factor",
+    "days_short_factor",
+    "days_hard_factor",
+)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Gates:
+    """Deal-breakers: multipliers of the total, like the coverage gate, so that a pair an operator would
+    not propose cannot rank above ordinary fits however strong the rest of the profile (a factor's weight
+    alone cannot do that: the TJM factor weighs 14 %). Each is 1 when the deal-breaker is absent; they
+    multiply when several apply. Settings `GATE_*`, documented in the README.
+
+    Rate, with over = TJM / budget maximum − 1: up to `rate_small_over` the multiplier falls linearly
+    from 1 to `rate_small_factor` (a small cost), up to `rate_hard_over` on to `rate_demoted_factor`
+    (clearly demoted), beyond it is `rate_hard_factor`. Presence: a remote-only freelancer on a hybrid
+    mission or an on-site-only one on a remote mission, `work_mode_factor`; a hybrid or on-site mission
+    in a city the freelancer neither lives in nor lists (it or its region) in their mobility,
+    `other_city_factor`. Days per week: one day short of what is asked while offering more than half of
+    it, `days_short_factor`; more, `days_hard_factor`.
+
+    The defaults were set against the operators' grades of `fixtures/evaluation.json` (bench/quality.py):
+    a flaw the grading calls minor costs 3–5 %, a significant one 10–20 %, a rate more than 25 % over
+    the budget 25 %, which puts an otherwise perfect profile under an ordinary fit.
+    """
+
+    rate_small_over: float = 0.10
+    rate_hard_over: float = 0.25
+    rate_small_factor: float = 0.95
+    rate_demoted_factor: float = 0.90
+    rate_hard_factor: float = 0.75
+    work_mode_factor: float = 0.80
+    other_city_factor: float = 0.97
+    days_short_factor: float = 0.97
+    days_hard_factor: float = 0.85
+
+    def __post_init__(self) -> None:
+        if not 0 < self.rate_small_over < self.rate_hard_over:
+            over = (self.rate_small_over, self.rate_hard_over)
+            raise ValueError(f"need 0 < rate_small_over < rate_hard_over, got {over}")
+        for name in _GATE_FACTORS:
+            value = float(getattr(self, name))
+            if not (math.isfinite(value) and 0 <= value <= 1):
+                raise ValueError(f"{name} must be between 0 and 1, got {value}")
+        if not self.rate_small_factor >= self.rate_demoted_factor >= self.rate_hard_factor:
+            raise ValueError("need rate_small_factor >= rate_demoted_factor >= rate_hard_factor")
+        if not self.days_short_factor >= self.days_hard_factor:
+            raise ValueError("need days_short_factor >= days_hard_factor")
+
+    @classmethod
+    def off(cls) -> Gates:
+        """No deal-breaker gate (every multiplier 1)."""
+        return cls(**dict.fromkeys(_GATE_FACTORS, 1.0))
+
+    def as_dict(self) -> dict[str, float]:
+        return {f.name: float(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, float]) -> Gates:
+        """Build from settings; names not given keep their default, unknown names are an error."""
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown gate names: {sorted(unknown)}; known: {sorted(known)}")
         return cls(**{k: float(v) for k, v in data.items()})
 
 

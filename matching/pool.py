@@ -38,18 +38,35 @@ Bool = npt.NDArray[np.bool_]
 A = TypeVar("A", bound=npt.NDArray[Any])
 S = TypeVar("S", bound=np.generic)
 
-NO_PROFILE_CITY = 0
-NO_MISSION_CITY = -1
-"""Distinct sentinels so two empty locations never count as the same city."""
+PLACE_FEATURES = 2**20
+"""Hash space of place names (cities and regions): collisions between real places are rare."""
 
 
-def city_code(location: str) -> int:
-    """Stable 63-bit hash of the normalised city name (0 when empty)."""
-    key = normalise_tag(location)
+def place_feature(name: str) -> int | None:
+    """Stable hashed column of a normalised place name (None when empty)."""
+    key = normalise_tag(name)
     if not key:
-        return NO_PROFILE_CITY
+        return None
     digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") & 0x7FFF_FFFF_FFFF_FFFF or 1
+    return int.from_bytes(digest, "big") % PLACE_FEATURES
+
+
+def places_matrix(rows: Iterable[Iterable[str]]) -> sparse.csr_array:
+    """One row per profile or mission: 1 at the hashed column of each of its places (sorted columns)."""
+    indptr, indices = [0], []
+    for names in rows:
+        features = sorted({f for f in map(place_feature, names) if f is not None})
+        indices.extend(features)
+        indptr.append(len(indices))
+    n = len(indptr) - 1
+    return sparse.csr_array(
+        (
+            np.ones(len(indices), dtype=np.float32),
+            np.asarray(indices, np.int32),
+            np.asarray(indptr, np.int64),
+        ),
+        shape=(n, PLACE_FEATURES),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +88,8 @@ class ProfilePool:
     """Index in REMOTE_PREFERENCES."""
     orientation: I64
     """Index in ORIENTATIONS."""
-    city: I64
+    mobility_anywhere: Bool
+    """Can work on site anywhere in France."""
     sector_tags: Bool
     """(n, T): multi-hot over vocab.tag_ids."""
     role_contexts: Bool
@@ -81,6 +99,9 @@ class ProfilePool:
     """(n, 2^20): L2-normalised hashed headline + summary + stack."""
     text_by_feature: sparse.csc_array
     """The same matrix in CSC form: per-feature posting lists, so a mission only touches its features."""
+    places: sparse.csr_array
+    """(n, PLACE_FEATURES): the profile's city and the cities or regions of its mobility, hashed."""
+    places_by_feature: sparse.csc_array
     terms: ProfileTerms
     vocab: Vocabulary
     grid: RateGrid
@@ -91,6 +112,7 @@ class ProfilePool:
     def select(self, index: slice | I64) -> ProfilePool:
         """A sub-pool (a chunk, or a permutation when given an index array)."""
         text = self.text[index]
+        places = self.places[index]
         return ProfilePool(
             ids=self.ids[index],
             competence_credit=self.competence_credit[index],
@@ -102,12 +124,14 @@ class ProfilePool:
             days_per_week=self.days_per_week[index],
             remote_preference=self.remote_preference[index],
             orientation=self.orientation[index],
-            city=self.city[index],
+            mobility_anywhere=self.mobility_anywhere[index],
             sector_tags=self.sector_tags[index],
             role_contexts=self.role_contexts[index],
             active=self.active[index],
             text=text,
             text_by_feature=_csc(text),
+            places=places,
+            places_by_feature=_csc(places),
             terms=self.terms.select(index),
             vocab=self.vocab,
             grid=self.grid,
@@ -136,7 +160,9 @@ class MissionBatch:
     remote_policy: I64
     """Index in REMOTE_POLICIES."""
     orientation: I64
-    city: I64
+    places: sparse.csr_array
+    """(m, PLACE_FEATURES): the mission's city and its region, hashed (no row entry without a city)."""
+    has_city: Bool
     context: I64
     """Index in vocab.context_ids; len(context_ids) when unknown."""
     sector_tag: I64
@@ -165,7 +191,8 @@ class MissionBatch:
             days_per_week=self.days_per_week[index],
             remote_policy=self.remote_policy[index],
             orientation=self.orientation[index],
-            city=self.city[index],
+            places=self.places[index],
+            has_city=self.has_city[index],
             context=self.context[index],
             sector_tag=self.sector_tag[index],
             context_tag=self.context_tag[index],
@@ -235,6 +262,7 @@ def encode_profiles(profiles: Sequence[ProfileInput], vocab: Vocabulary, grid: R
         context_ids=vocab.context_ids,
     )
     text = _csr(vectorise_texts(profile_text(p) for p in profiles))
+    places = places_matrix((p.location, *p.mobility) for p in profiles)
     return ProfilePool(
         ids=ids,
         competence_credit=credit,
@@ -246,12 +274,14 @@ def encode_profiles(profiles: Sequence[ProfileInput], vocab: Vocabulary, grid: R
         days_per_week=days,
         remote_preference=remote,
         orientation=orientation,
-        city=np.fromiter((city_code(p.location) for p in profiles), dtype=np.int64, count=n),
+        mobility_anywhere=np.fromiter((p.mobility_anywhere for p in profiles), dtype=np.bool_, count=n),
         sector_tags=tags,
         role_contexts=roles,
         active=np.fromiter((p.active for p in profiles), dtype=np.bool_, count=n),
         text=text,
         text_by_feature=_csc(text),
+        places=places,
+        places_by_feature=_csc(places),
         terms=terms,
         vocab=vocab,
         grid=grid,
@@ -298,16 +328,26 @@ def replace_profiles(pool: ProfilePool, changed: ProfilePool, drop_ids: Iterable
     index = splice_index(pool.ids, changed.ids, drop)
     gathered = _gather_rows((pool, changed), index)
     n_old = len(pool)
-    text = _splice_csr(pool.text, changed.text, index)
     # Where each row of (pool, changed) lands; -1: left out.
     position = np.full(n_old + len(changed), -1, dtype=np.int64)
     position[index] = np.arange(index.shape[0], dtype=np.int64)
     kept = position[:n_old][position[:n_old] >= 0]
-    if np.all(kept[1:] > kept[:-1]):  # kept rows keep their order: splice the posting lists
-        by_feature = _splice_csc(pool.text_by_feature, pool.text, changed.text_by_feature, position)
-    else:
-        by_feature = _csc(text)
-    return ProfilePool(**gathered, text=text, text_by_feature=by_feature)
+    in_order = bool(np.all(kept[1:] > kept[:-1]))  # kept rows keep their order: splice the posting lists
+    for name in _SPARSE_ROWS:
+        old_rows, new_rows = getattr(pool, name), getattr(changed, name)
+        rows = _splice_csr(old_rows, new_rows, index)
+        by_feature = (
+            _splice_csc(
+                getattr(pool, f"{name}_by_feature"),
+                old_rows,
+                getattr(changed, f"{name}_by_feature"),
+                position,
+            )
+            if in_order
+            else _csc(rows)
+        )
+        gathered[name], gathered[f"{name}_by_feature"] = rows, by_feature
+    return ProfilePool(**gathered)
 
 
 def _splice_csr(old: sparse.csr_array, new: sparse.csr_array, index: I64) -> sparse.csr_array:
@@ -433,9 +473,15 @@ def _column_search(indptr: I64, rows: I64, features: I64, targets: I64) -> I64:
 
 def _gather(parts: Sequence[ProfilePool], index: I64 | None) -> ProfilePool:
     """Rows `index` (all when None) of the pools stacked one after the other."""
-    text = sparse.vstack([p.text for p in parts], format="csr", dtype=np.float32)
-    text = sparse.csr_array(text if index is None else text[index])
-    return ProfilePool(**_gather_rows(parts, index), text=text, text_by_feature=_csc(text))
+    stacked = {}
+    for name in _SPARSE_ROWS:
+        matrix = sparse.vstack([getattr(p, name) for p in parts], format="csr", dtype=np.float32)
+        stacked[name] = sparse.csr_array(matrix if index is None else matrix[index])
+    return ProfilePool(
+        **_gather_rows(parts, index),
+        **stacked,
+        **{f"{name}_by_feature": _csc(matrix) for name, matrix in stacked.items()},
+    )
 
 
 def _gather_rows(parts: Sequence[ProfilePool], index: I64 | None) -> dict[str, Any]:
@@ -465,7 +511,11 @@ def _gather_rows(parts: Sequence[ProfilePool], index: I64 | None) -> dict[str, A
     return {**gathered, "terms": terms, "vocab": first.vocab, "grid": first.grid}
 
 
-_NOT_ROWS = frozenset({"text", "text_by_feature", "terms", "vocab", "grid"})
+_SPARSE_ROWS = ("text", "places")
+"""Sparse ProfilePool fields, each kept in CSR and, as `<name>_by_feature`, in CSC form."""
+_NOT_ROWS = frozenset(
+    {*_SPARSE_ROWS, *(f"{name}_by_feature" for name in _SPARSE_ROWS), "terms", "vocab", "grid"}
+)
 """ProfilePool fields that are not one plain array row per profile (combined on their own)."""
 
 
@@ -502,7 +552,8 @@ def encode_missions(missions: Sequence[MissionInput], vocab: Vocabulary, grid: R
         days_per_week=np.fromiter((x.days_per_week for x in missions), dtype=np.int64, count=m),
         remote_policy=np.fromiter((REMOTE_POLICIES.index(x.remote_policy) for x in missions), np.int64, m),
         orientation=np.fromiter((ORIENTATIONS.index(x.orientation) for x in missions), np.int64, m),
-        city=np.fromiter((city_code(x.location) or NO_MISSION_CITY for x in missions), np.int64, m),
+        places=places_matrix((x.location, x.region) if x.location else () for x in missions),
+        has_city=np.fromiter((bool(normalise_tag(x.location)) for x in missions), dtype=np.bool_, count=m),
         context=np.fromiter((vocab.context_index.get(x.context, n_contexts) for x in missions), np.int64, m),
         sector_tag=np.fromiter(
             (vocab.tag_index.get(normalise_tag(x.sector), n_tags) if x.sector else n_tags for x in missions),

@@ -17,7 +17,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from matching import factors as f
-from matching.inputs import FACTOR_NAMES, MissionInput, ProfileInput, RateBand, RateGrid, Vocabulary, Weights
+from matching.inputs import (
+    FACTOR_NAMES,
+    Gates,
+    MissionInput,
+    ProfileInput,
+    RateBand,
+    RateGrid,
+    Vocabulary,
+    Weights,
+)
 from matching.inputs import normalise_tag as norm
 from matching.text import mission_text, profile_text, text_vector
 
@@ -127,8 +136,15 @@ def coverage_gate(coverage: float) -> float:
     return 1.0 if coverage >= f.COVERAGE_GATE else coverage / f.COVERAGE_GATE
 
 
-def same_city(mission: MissionInput, profile: ProfileInput) -> bool:
-    return bool(norm(mission.location)) and norm(mission.location) == norm(profile.location)
+def present(mission: MissionInput, profile: ProfileInput) -> bool:
+    """The freelancer can be on site where the mission is: its city or region is their city or in their
+    mobility, or they are mobile anywhere in France (a mission without a city has no place)."""
+    if not norm(mission.location):
+        return False
+    if profile.mobility_anywhere:
+        return True
+    reach = {norm(x) for x in (profile.location, *profile.mobility)} - {""}
+    return norm(mission.location) in reach or (bool(norm(mission.region)) and norm(mission.region) in reach)
 
 
 def remote_location_fit(mission: MissionInput, profile: ProfileInput) -> float:
@@ -137,7 +153,38 @@ def remote_location_fit(mission: MissionInput, profile: ProfileInput) -> float:
         return 0.0
     if mission.remote_policy == "remote":
         return base
-    return base * ((1.0 - f.LOCATION_SHARE) + f.LOCATION_SHARE * same_city(mission, profile))
+    return base * ((1.0 - f.LOCATION_SHARE) + f.LOCATION_SHARE * present(mission, profile))
+
+
+def rate_gate(mission: MissionInput, profile: ProfileInput, gates: Gates) -> float:
+    over = (profile.tjm - mission.tjm_max) / mission.tjm_max
+    if over <= 0:
+        return 1.0
+    if over <= gates.rate_small_over:
+        return 1.0 - (1.0 - gates.rate_small_factor) * over / gates.rate_small_over
+    if over <= gates.rate_hard_over:
+        share = (over - gates.rate_small_over) / (gates.rate_hard_over - gates.rate_small_over)
+        return gates.rate_small_factor + (gates.rate_demoted_factor - gates.rate_small_factor) * share
+    return gates.rate_hard_factor
+
+
+def presence_gate(mission: MissionInput, profile: ProfileInput, gates: Gates) -> float:
+    mode = (profile.remote_preference, mission.remote_policy)
+    if mode in (("remote", "hybrid"), ("onsite", "remote")):
+        return gates.work_mode_factor
+    on_site_mission = mission.remote_policy != "remote" and bool(norm(mission.location))
+    if on_site_mission and profile.remote_preference != "remote" and not present(mission, profile):
+        return gates.other_city_factor
+    return 1.0
+
+
+def days_gate(mission: MissionInput, profile: ProfileInput, gates: Gates) -> float:
+    offered, asked = profile.days_per_week, mission.days_per_week
+    if offered >= asked:
+        return 1.0
+    if offered == asked - 1 and offered > asked / 2:
+        return gates.days_short_factor
+    return gates.days_hard_factor
 
 
 def sector_context_fit(mission: MissionInput, profile: ProfileInput, vocab: Vocabulary) -> float:
@@ -172,6 +219,7 @@ def reference_pair_score(
     *,
     mission_vector: Mapping[int, float] | None = None,
     profile_vector: Mapping[int, float] | None = None,
+    gates: Gates | None = None,
 ) -> ReferenceScore:
     """Score one pair with the documented formula."""
     if mission_vector is None:
@@ -192,7 +240,11 @@ def reference_pair_score(
     reason = exclusion(mission, profile)
     w = weights.as_dict()
     weighted = 100.0 * sum(w[name] * values[name] for name in FACTOR_NAMES)
-    raw = 0.0 if reason else weighted * coverage_gate(values["availability"])
+    g = gates or Gates()
+    deal_breakers = (
+        rate_gate(mission, profile, g) * presence_gate(mission, profile, g) * days_gate(mission, profile, g)
+    )
+    raw = 0.0 if reason else weighted * coverage_gate(values["availability"]) * deal_breakers
     return ReferenceScore(
         profile_id=profile.id, total=round(raw, 2), raw_total=raw, factors=values, exclusion=reason
     )
@@ -206,6 +258,7 @@ def reference_score_pool(
     weights: Weights,
     *,
     profile_vectors: Sequence[Mapping[int, float]] | None = None,
+    gates: Gates | None = None,
 ) -> list[ReferenceScore]:
     """The per-pair loop over a pool (profile text vectors may be precomputed)."""
     mission_vector = text_vector(mission_text(mission))
@@ -220,6 +273,7 @@ def reference_score_pool(
                 weights,
                 mission_vector=mission_vector,
                 profile_vector=None if profile_vectors is None else profile_vectors[i],
+                gates=gates,
             )
         )
     return results

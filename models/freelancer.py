@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, DateTimeUTC, JSONType, TimestampMixin, str_enum, utcnow
@@ -37,6 +49,14 @@ class FreelancerProfile(TimestampMixin, Base):
         str_enum(RemotePreference, "remote_preference", 16), nullable=False
     )
     location: Mapped[str] = mapped_column(String(120), default="", nullable=False)
+    #: Cities or regions where the freelancer can also work on site (besides `location`), as written
+    #: (known places in the spelling of fixtures/places.json); `mobility_anywhere`: anywhere in France.
+    mobility: Mapped[list[str]] = mapped_column(
+        JSONType, default=list, server_default=text("'[]'"), nullable=False
+    )
+    mobility_anywhere: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), nullable=False
+    )
     orientation: Mapped[Orientation] = mapped_column(str_enum(Orientation, "orientation", 8), nullable=False)
     sectors: Mapped[list[str]] = mapped_column(JSONType, default=list, nullable=False)
     certifications: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, nullable=False)

@@ -3,7 +3,9 @@
 Input files follow the fixtures schema (fixtures/README.md). JSON: a list of objects (or an object
 with an `items` list). CSV: one row per record with the same column names; list columns hold values
 separated by `;`, and `competences` holds `id:level` pairs (`it_security:4;leadership:5`). A CSV
-profile may give `past_role_contexts` (`fintech;agency`) instead of nested `past_roles`.
+profile may give `past_role_contexts` (`fintech;agency`) instead of nested `past_roles`, lists its
+`mobility` as `Lyon;Bretagne` and says `mobility_anywhere` with true/false (also yes/no, oui/non, 1/0).
+A mission's region is the region of its `location` (fixtures/places.json) unless the record gives one.
 The taxonomy and the rate grid come from fixtures/ (or the files given). Reasons and budget warnings
 are worded as the operator reads them, in French unless asked otherwise (`ctomatch score --lang en`).
 """
@@ -21,6 +23,7 @@ from typing import Any
 
 from matching import (
     FACTOR_NAMES,
+    Gates,
     MissionInput,
     ProfileInput,
     RateGrid,
@@ -35,13 +38,16 @@ from matching import (
 )
 from service.explanations import Labels, render_budget_warning, render_reasons
 from service.fixture_files import RATE_GRID, TAXONOMY
+from service.freelancers.mobility import clean_mobility
 from service.i18n import use_locale
+from service.reference.places import region_of
 
 LIST_COLUMNS = {
     "cto_missions",
     "sectors",
     "stack",
     "past_role_contexts",
+    "mobility",
     "required_competences",
     "nice_competences",
 }
@@ -67,6 +73,35 @@ def _csv_record(row: Mapping[str, str]) -> dict[str, Any]:
         else:
             record[key] = value
     return record
+
+
+_TRUE, _FALSE = {"true", "yes", "oui", "1"}, {"false", "no", "non", "0", ""}
+
+
+def _text_bool(key: str, value: str) -> bool:
+    """A yes/no written as text (a CSV cell): "false" must not read as true."""
+    if value.strip().lower() in _TRUE:
+        return True
+    if value.strip().lower() in _FALSE:
+        return False
+    raise ValueError(f"{key}: expected true or false, not {value!r}")
+
+
+def profile_from_record(record: Mapping[str, Any], fallback_id: int) -> ProfileInput:
+    """A profile record, its mobility as the API stores it (known places in the table's spelling)."""
+    mobility, anywhere = record.get("mobility"), record.get("mobility_anywhere")
+    if isinstance(mobility, list) and all(isinstance(m, str) for m in mobility):
+        record = {**record, "mobility": clean_mobility(mobility)}
+    if isinstance(anywhere, str):
+        record = {**record, "mobility_anywhere": _text_bool("mobility_anywhere", anywhere)}
+    return ProfileInput.from_mapping(record, fallback_id=fallback_id)
+
+
+def mission_from_record(record: Mapping[str, Any], fallback_id: int) -> MissionInput:
+    """A mission record with the region of its city, as the database's missions get it."""
+    if not record.get("region") and isinstance(record.get("location"), str):
+        record = {**record, "region": region_of(record["location"])}
+    return MissionInput.from_mapping(record, fallback_id=fallback_id)
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
@@ -104,6 +139,7 @@ def score_files(
     top_k: int = 10,
     min_score: float = 0.0,
     weights: Weights | None = None,
+    gates: Gates | None = None,
     taxonomy_path: Traversable = TAXONOMY,
     grid_path: Traversable = RATE_GRID,
     lang: str = "fr",
@@ -115,14 +151,16 @@ def score_files(
     labels = Labels.from_taxonomy(taxonomy)
     profile_rows = read_records(profiles_path)
     mission_rows = read_records(missions_path)
-    profiles = _build(profile_rows, ProfileInput.from_mapping, profiles_path, ("email", "full_name"))
-    missions = _build(mission_rows, MissionInput.from_mapping, missions_path, ("ref", "title"))
+    profiles = _build(profile_rows, profile_from_record, profiles_path, ("email", "full_name"))
+    missions = _build(mission_rows, mission_from_record, missions_path, ("ref", "title"))
     try:
         pool = encode_profiles(profiles, vocab, grid)
         batch = encode_missions(missions, vocab, grid)
     except (KeyError, ValueError) as exc:
         raise BatchInputError(f"{missions_path}: {exc}") from exc
-    results = top_matches(batch, pool, grid, weights or Weights(), k=top_k, min_score=min_score)
+    results = top_matches(
+        batch, pool, grid, weights or Weights(), k=top_k, min_score=min_score, gates=gates or Gates()
+    )
     by_id = {p.id: (p, i) for i, p in enumerate(profiles)}
     out = []
     with use_locale(lang):
@@ -131,7 +169,7 @@ def score_files(
             for rank, (profile_id, score) in enumerate(zip(ranked.profile_ids, ranked.scores, strict=True)):
                 profile, p_index = by_id[int(profile_id)]
                 factors = ranked.factor_scores(rank)
-                explanation = explain_pair(mission, profile, factors, grid, vocab=vocab)
+                explanation = explain_pair(mission, profile, factors, grid, vocab=vocab, gates=gates)
                 matches.append(
                     {
                         "rank": rank + 1,

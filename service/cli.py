@@ -343,8 +343,15 @@ def _score_files(args: argparse.Namespace) -> int:
         print("error: --top-k must be at least 1 and --min-score within 0-100", file=sys.stderr)
         return 2
     try:
+        settings = Settings.from_env()  # the weights and deal-breaker gates the service scores with
         result = score_files(
-            args.profiles, args.missions, top_k=args.top_k, min_score=args.min_score, lang=args.lang
+            args.profiles,
+            args.missions,
+            top_k=args.top_k,
+            min_score=args.min_score,
+            weights=settings.weights(),
+            gates=settings.gates(),
+            lang=args.lang,
         )
     except BatchInputError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -38,6 +38,8 @@ def freelancer_create(today: date) -> dict[str, Any]:
         "days_per_week": 4,
         "remote_preference": "hybrid",
         "location": "Lyon",
+        "mobility": ["Grenoble", "Paris"],
+        "mobility_anywhere": False,
         "orientation": "cto",
         "competences": [
             {"id": "new_technologies", "level": 5},
@@ -186,3 +188,12 @@ DECISION = _examples("An operator shortlists a pending match", decision())
 BULK_DECISION = _examples("An operator rejects two matches with one reason", bulk_decision())
 RATE_BAND_UPDATE = _examples("New figures for a band", rate_band_update())
 RATE_BAND_PREVIEW = _examples("Figures to try on a band before saving them", rate_band_update())
+TAXONOMY_SUGGESTIONS = _examples(
+    "A mission description in French",
+    {
+        "text": (
+            "Refonte de l'application mobile : rédaction du cahier des charges, suivi de la recette et "
+            "veille technologique sur les frameworks cross-platform."
+        )
+    },
+)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from matching.inputs import Weights
+from matching.inputs import Gates, Weights
 
 DEFAULT_SECRET_KEY = "dev-insecure-secret-change-me"  # noqa: S105 - refused outside development
 
@@ -54,6 +54,19 @@ def _env_weights(name: str) -> dict[str, float]:
     return weights
 
 
+GATE_SETTINGS: dict[str, str] = {f"GATE_{name.upper()}": name for name in Gates().as_dict()}
+"""Environment variable -> `matching.inputs.Gates` field (GATE_RATE_HARD_OVER=0.25, …)."""
+
+
+def _env_gates() -> dict[str, float]:
+    """The deal-breaker thresholds set in the environment; the others keep their default."""
+    gates: dict[str, float] = {}
+    for variable, name in GATE_SETTINGS.items():
+        if os.environ.get(variable, "").strip():
+            gates[name] = _env_float(variable, 0.0)
+    return gates
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -88,6 +101,8 @@ class Settings:
     log_level: str = "INFO"
     database_echo: bool = False
     match_weights: dict[str, float] = field(default_factory=dict)
+    #: Deal-breaker thresholds and multipliers (`GATE_*`, see the README and `matching.inputs.Gates`).
+    match_gates: dict[str, float] = field(default_factory=dict)
     match_min_score: float = 35.0
     match_store_limit: int = 200
     rescore_chunk_missions: int = 64
@@ -144,6 +159,7 @@ class Settings:
             log_level=os.environ.get("LOG_LEVEL", "INFO").upper(),
             database_echo=_env_bool("DATABASE_ECHO", False),
             match_weights=_env_weights("MATCH_WEIGHTS"),
+            match_gates=_env_gates(),
             match_min_score=_env_float("MATCH_MIN_SCORE", 35.0),
             match_store_limit=_env_int("MATCH_STORE_LIMIT", 200),
             rescore_chunk_missions=_env_int("RESCORE_CHUNK_MISSIONS", 64),
@@ -209,6 +225,10 @@ class Settings:
             self.weights()
         except ValueError as exc:
             raise SettingsError(f"MATCH_WEIGHTS: {exc}") from exc
+        try:
+            self.gates()
+        except ValueError as exc:
+            raise SettingsError(f"GATE_*: {exc}") from exc
 
     def _validate_job_watchdog(self) -> None:
         if not 0 < self.chunk_lease_seconds <= self.scoring_task_time_limit:
@@ -229,6 +249,10 @@ class Settings:
     def weights(self) -> Weights:
         """The factor weights of the engine: defaults, overridden by MATCH_WEIGHTS."""
         return Weights.from_mapping(self.match_weights)
+
+    def gates(self) -> Gates:
+        """The deal-breaker gates of the engine: defaults, overridden by the GATE_* variables."""
+        return Gates.from_mapping(self.match_gates)
 
     @property
     def celery_control_queue(self) -> str:

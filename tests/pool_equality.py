@@ -10,7 +10,8 @@ from scipy import sparse
 from matching.factors import ProfileTerms
 from matching.pool import ProfilePool
 
-_SPARSE = ("text", "text_by_feature")
+_SPARSE_ROWS = ("text", "places")
+_SPARSE = (*_SPARSE_ROWS, *(f"{name}_by_feature" for name in _SPARSE_ROWS))
 _SHARED = ("terms", "vocab", "grid")
 
 
@@ -31,11 +32,13 @@ def assert_same_pool(actual: ProfilePool, expected: ProfilePool) -> None:
         for part in ("indptr", "indices", "data"):
             assert getattr(a, part).dtype == getattr(e, part).dtype, f"{name}.{part} dtype"
             assert np.array_equal(getattr(a, part), getattr(e, part)), f"{name}.{part}"
-    # The CSC copy holds the same matrix as the CSR one (not only the same layout as the expected one).
-    back = sparse.csr_array(actual.text_by_feature)
-    back.sort_indices()
-    for part in ("indptr", "indices", "data"):
-        assert np.array_equal(getattr(back, part), getattr(actual.text, part)), f"text_by_feature.{part}"
+    # Each CSC copy holds the same matrix as its CSR one (not only the same layout as the expected one).
+    for name in _SPARSE_ROWS:
+        back = sparse.csr_array(getattr(actual, f"{name}_by_feature"))
+        back.sort_indices()
+        for part in ("indptr", "indices", "data"):
+            rows = getattr(getattr(actual, name), part)
+            assert np.array_equal(getattr(back, part), rows), f"{name}_by_feature.{part}"
     for f in fields(ProfileTerms):
         a, e = getattr(actual.terms, f.name), getattr(expected.terms, f.name)
         assert a.dtype == e.dtype and a.shape == e.shape, f"terms.{f.name}"

@@ -136,6 +136,8 @@ async def _profile_chunk(
             p.c.days_per_week,
             p.c.remote_preference,
             p.c.location,
+            _json_text(p.c.mobility),
+            p.c.mobility_anywhere,
             p.c.orientation,
             _json_text(p.c.sectors),
             _json_text(p.c.stack),
@@ -176,6 +178,7 @@ def _stamped_profile(row: Any, competences: dict[str, int], cto_missions: Sequen
         sectors=_json(row.sectors),
         stack=_json(row.stack),
         past_roles=past_roles_of(_json(row.past_roles)),
+        mobility=_json(row.mobility),
     )
     return StampedProfile(profile, ProfileStamp(row.revision, row.updated_at))
 

@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching import MissionInput, PastRole, ProfileInput, RateBand, RateGrid, Vocabulary
+from matching import Gates, MissionInput, PastRole, ProfileInput, RateBand, RateGrid, Vocabulary
 from models import FreelancerProfile, Mission, TaxonomyItem
 from models import RateBand as RateBandRow
 from models.enums import COMPETENCE_KINDS, MissionStatus, TaxonomyKind
 from service.reference.grid_history import newest_revision_id
+from service.reference.places import region_of
 from service.reference.services import list_rate_bands
 
 
@@ -57,6 +58,7 @@ def profile_input_of(
     sectors: Sequence[Any],
     stack: Sequence[Any],
     past_roles: tuple[PastRole, ...],
+    mobility: Sequence[Any],
 ) -> ProfileInput:
     """The engine input of a profile, from any row with its columns (an ORM profile or a Core row of the
     bulk loaders) and its decoded JSON lists and child ids. Repeated strings are interned: a pool of a
@@ -79,6 +81,8 @@ def profile_input_of(
         summary=row.summary,
         active=row.active,
         past_roles=past_roles,
+        mobility=tuple(sys.intern(str(v)) for v in mobility),
+        mobility_anywhere=bool(row.mobility_anywhere),
     )
 
 
@@ -90,6 +94,7 @@ def profile_input(profile: FreelancerProfile) -> ProfileInput:
         sectors=profile.sectors,
         stack=profile.stack,
         past_roles=past_roles_of(profile.past_roles),
+        mobility=profile.mobility,
     )
 
 
@@ -97,7 +102,7 @@ def mission_input_of(
     row: Any, *, cto_missions: Sequence[str], required: Sequence[str], nice: Sequence[str]
 ) -> MissionInput:
     """The engine input of a mission, from any row with its columns (an ORM mission or a Core row of the
-    bulk loaders) and its child ids."""
+    bulk loaders) and its child ids; its region is the region of its city (fixtures/places.json)."""
     return MissionInput(
         id=row.id,
         title=row.title,
@@ -117,6 +122,7 @@ def mission_input_of(
         required_competences=tuple(required),
         nice_competences=tuple(nice),
         is_open=row.status == MissionStatus.OPEN,
+        region=region_of(row.location),
     )
 
 
@@ -129,6 +135,9 @@ def mission_input(mission: Mission) -> MissionInput:
     )
 
 
+DEFAULT_GATES = Gates()
+
+
 @dataclass(frozen=True)
 class ScoringContext:
     """What every scoring call needs besides the pairs: the grid, the vocabulary, the labels."""
@@ -138,9 +147,11 @@ class ScoringContext:
     labels: dict[str, str]
     grid_revision_id: int | None = None
     """The newest grid revision when the grid was read: what the matches scored with it record."""
+    gates: Gates = DEFAULT_GATES
+    """The deal-breaker gates of the settings (`Settings.gates`): scores and reasons both use them."""
 
 
-async def load_context(session: AsyncSession) -> ScoringContext:
+async def load_context(session: AsyncSession, gates: Gates | None = None) -> ScoringContext:
     items = (await session.scalars(select(TaxonomyItem).order_by(TaxonomyItem.id))).all()
     vocab = Vocabulary(
         competence_ids=tuple(i.id for i in items if i.kind in COMPETENCE_KINDS),
@@ -150,4 +161,5 @@ async def load_context(session: AsyncSession) -> ScoringContext:
     labels = {i.id: i.label_en for i in items}
     # Read with the grid, once per scoring call (a chunk of a rescore), never per pair.
     revision = await newest_revision_id(session)
-    return ScoringContext(grid_from_rows(await list_rate_bands(session)), vocab, labels, revision)
+    grid = grid_from_rows(await list_rate_bands(session))
+    return ScoringContext(grid, vocab, labels, revision, gates or DEFAULT_GATES)

@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from service.explanations import candidate, terms
+from service.explanations import candidate, gates, terms
 from service.explanations.audience import Audience
 from service.explanations.candidate import exclusion_reason
 from service.explanations.labels import Labels, taxonomy_labels
 from service.explanations.registry import RENDERERS
 
 #: The modules that register the wordings (imported for that).
-WORDINGS = (candidate, terms)
+WORDINGS = (candidate, gates, terms)
 
 #: Parts of the reasons stored as English strings (before codes) that only operators may read.
 _INTERNAL_LEGACY = ("text similarity", "total scaled by")

@@ -65,6 +65,25 @@ Tags = Annotated[list[Tag], msgspec.Meta(max_length=40)]
 Certifications = Annotated[list[Certification], msgspec.Meta(max_length=30)]
 PastRoles = Annotated[list[PastRole], msgspec.Meta(max_length=30)]
 References = Annotated[list[Reference], msgspec.Meta(max_length=20)]
+Place = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=120,
+        description="a city or a region, 1 to 80 characters once trimmed",
+        examples=["Lyon", "Bretagne"],
+    ),
+]
+Mobility = Annotated[
+    list[Place],
+    msgspec.Meta(
+        max_length=30,
+        description=(
+            "cities or regions where the freelancer can also work on site, besides `location`; "
+            "known places are stored in their usual spelling, duplicates once"
+        ),
+    ),
+]
 
 
 class ProfileCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -79,6 +98,8 @@ class ProfileCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     summary: LongText = ""
     days_per_week: DaysPerWeek = 5
     location: City = ""
+    mobility: Mobility = msgspec.field(default_factory=list)
+    mobility_anywhere: bool = False
     orientation: Orientation = Orientation.BOTH
     competences: Competences = msgspec.field(default_factory=list)
     cto_missions: IdList = msgspec.field(default_factory=list)
@@ -109,6 +130,8 @@ class FreelancerUpdate(msgspec.Struct, forbid_unknown_fields=True):
     days_per_week: DaysPerWeek | msgspec.UnsetType = msgspec.UNSET
     remote_preference: RemotePreference | msgspec.UnsetType = msgspec.UNSET
     location: City | msgspec.UnsetType = msgspec.UNSET
+    mobility: Mobility | msgspec.UnsetType = msgspec.UNSET
+    mobility_anywhere: bool | msgspec.UnsetType = msgspec.UNSET
     orientation: Orientation | msgspec.UnsetType = msgspec.UNSET
     competences: Competences | msgspec.UnsetType = msgspec.UNSET
     cto_missions: IdList | msgspec.UnsetType = msgspec.UNSET
@@ -140,6 +163,9 @@ class FreelancerPublic(msgspec.Struct, kw_only=True, tag_field="view", tag="publ
     days_per_week: int
     remote_preference: RemotePreference
     location: str
+    #: where else the freelancer can work on site (cities or regions), and whether anywhere in France
+    mobility: list[str]
+    mobility_anywhere: bool
     orientation: Orientation
     competences: list[CompetenceLevel]
     cto_missions: list[str]

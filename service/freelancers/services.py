@@ -29,6 +29,7 @@ from service.background.queue import WorkQueue
 from service.engine_inputs.rows import grid_from_rows
 from service.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from service.freelancers.availability import is_confirmed
+from service.freelancers.mobility import clean_mobility, mobility_errors
 from service.freelancers.schemas import (
     Certification,
     CompetenceLevel,
@@ -89,6 +90,7 @@ async def _validate_profile_fields(
     cto_missions: Sequence[str] | None,
     certifications: Sequence[Certification] | None,
     past_roles: Sequence[PastRole] | None,
+    mobility: Sequence[str] | None,
 ) -> None:
     errors = await profile_field_errors(
         session,
@@ -96,6 +98,7 @@ async def _validate_profile_fields(
         cto_missions=cto_missions,
         certifications=certifications,
         past_roles=past_roles,
+        mobility=mobility,
     )
     if errors:
         raise InvalidInput(errors)
@@ -108,8 +111,10 @@ async def profile_field_errors(
     cto_missions: Sequence[str] | None = None,
     certifications: Sequence[Certification] | None = None,
     past_roles: Sequence[PastRole] | None = None,
+    mobility: Sequence[str] | None = None,
 ) -> list[FieldError]:
-    """Every rule the taxonomy and the dates set on a profile's lists, at once (None: not checked)."""
+    """Every rule the taxonomy, the dates and the places set on a profile's lists, at once (None: not
+    checked)."""
     errors: list[FieldError] = []
     if competences is not None:
         found = await check_taxonomy_ids(
@@ -135,6 +140,8 @@ async def profile_field_errors(
                 "end_year %(end)s is before start_year %(start)s", end=role.end_year, start=role.start_year
             )
             errors.append(FieldError(f"body.past_roles[{index}].end_year", reason, Code.INCONSISTENT))
+    if mobility is not None:
+        errors += mobility_errors(mobility)
     return errors
 
 
@@ -147,6 +154,7 @@ async def _valid_field_errors(session: AsyncSession, fields: Mapping[str, Any]) 
         cto_missions=fields.get("cto_missions"),
         certifications=fields.get("certifications"),
         past_roles=fields.get("past_roles"),
+        mobility=fields.get("mobility"),
     )
 
 
@@ -174,9 +182,11 @@ async def register_freelancer(
         cto_missions=data.cto_missions,
         certifications=data.certifications,
         past_roles=data.past_roles,
+        mobility=data.mobility,
     )
     if errors := errors + idempotency_key_errors(idempotency_key):  # one 422 for the body and the header
         raise InvalidInput(errors)
+    data = msgspec.structs.replace(data, mobility=clean_mobility(data.mobility))
 
     def attach(account: Account) -> None:
         profile = FreelancerProfile(
@@ -225,7 +235,9 @@ async def create_profile_for_account(
         cto_missions=data.cto_missions,
         certifications=data.certifications,
         past_roles=data.past_roles,
+        mobility=data.mobility,
     )
+    data = msgspec.structs.replace(data, mobility=clean_mobility(data.mobility))
     profile = FreelancerProfile(
         account_id=account.id,
         account=account,
@@ -419,7 +431,10 @@ async def update_profile(
         cto_missions=None if data.cto_missions is msgspec.UNSET else data.cto_missions,
         certifications=None if data.certifications is msgspec.UNSET else data.certifications,
         past_roles=None if data.past_roles is msgspec.UNSET else data.past_roles,
+        mobility=None if data.mobility is msgspec.UNSET else data.mobility,
     )
+    if data.mobility is not msgspec.UNSET:
+        data = msgspec.structs.replace(data, mobility=clean_mobility(data.mobility))
     apply_patch(profile, data, handled=CHILD_ROW_FIELDS)
     if data.competences is not msgspec.UNSET:
         _set_competences(profile, data.competences)

@@ -70,6 +70,7 @@ async def _erase_profile(session: AsyncSession, profile: FreelancerProfile) -> N
     profile.headline = ""
     profile.summary = ""
     profile.location = ""
+    profile.mobility, profile.mobility_anywhere = [], False
     profile.phone = None
     profile.linkedin_url = None
     profile.sectors, profile.certifications, profile.stack = [], [], []

@@ -44,7 +44,7 @@ def explain_scored(
 ) -> ScoredPair:
     """One scored pair as the row stored in `matches`: score, factors, reasons and skill gaps."""
     explanation = explain_pair(
-        mission, profile, factors, ctx.grid, vocab=ctx.vocab, text_similarity=text_similarity
+        mission, profile, factors, ctx.grid, vocab=ctx.vocab, text_similarity=text_similarity, gates=ctx.gates
     )
     gaps = explanation.skill_gaps
     return ScoredPair(

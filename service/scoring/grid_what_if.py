@@ -69,7 +69,7 @@ async def rescored_moves(session: AsyncSession, settings: Settings, grid: RateGr
     ).all()
     if not stored:
         return score_moves([], [])
-    ctx = await load_context(session)
+    ctx = await load_context(session, settings.gates())
     missions = await load_mission_inputs(session, sorted({r.mission_id for r in stored}))
     profiles = sorted(
         await load_profile_inputs(session, sorted({r.freelancer_id for r in stored})), key=lambda p: p.id
@@ -83,7 +83,9 @@ async def rescored_moves(session: AsyncSession, settings: Settings, grid: RateGr
     for mission_id, group in groupby(stored, key=lambda r: r.mission_id):
         pairs = list(group)
         rows = pool_rows(pool, np.asarray([r.freelancer_id for r in pairs], np.int64))
-        block = score_pairs(batch.select(np.asarray([row_of[mission_id]])), pool.select(rows), grid, weights)
+        block = score_pairs(
+            batch.select(np.asarray([row_of[mission_id]])), pool.select(rows), grid, weights, gates=ctx.gates
+        )
         new.extend(block.total[0].tolist())
         old.extend(float(r.score) for r in pairs)
     return score_moves(old, new)

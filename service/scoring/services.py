@@ -120,7 +120,7 @@ async def score_missions_uncommitted(
     if not missions:
         return ScoringOutcome(0, 0)
     lap = Laps()
-    ctx = await load_context(session)
+    ctx = await load_context(session, settings.gates())
     inputs = [mission_input(m) for m in missions]
     stored = await existing_pairs(session, mission_ids=[m.id for m in missions])
     profiles, pool = await active_pool(session, ctx)
@@ -128,7 +128,13 @@ async def score_missions_uncommitted(
     batch = encode_missions(inputs, ctx.vocab, ctx.grid)
     weights = settings.weights()
     best = top_matches(
-        batch, pool, ctx.grid, weights, k=settings.match_store_limit, min_score=settings.match_min_score
+        batch,
+        pool,
+        ctx.grid,
+        weights,
+        k=settings.match_store_limit,
+        min_score=settings.match_min_score,
+        gates=ctx.gates,
     )
     kept = KeptPairs(batch, inputs)
     for j, ranked in enumerate(best):
@@ -154,7 +160,7 @@ async def score_missions_uncommitted(
             if rows.size == 0:
                 continue
             sub = source.select(rows)
-            block = score_pairs(batch.select(np.asarray([j])), sub, ctx.grid, weights)
+            block = score_pairs(batch.select(np.asarray([j])), sub, ctx.grid, weights, gates=ctx.gates)
             kept.add(j, source, source_profiles, rows, block.total[0], block.factors[:, 0, :])
     lap("engine")
     pairs = kept.explained(ctx)
@@ -185,7 +191,7 @@ async def score_profile(session: AsyncSession, settings: Settings, profile_id: i
     if not rows:
         return ScoringOutcome(0, 0)
     profile = rows[0]
-    ctx = await load_context(session)
+    ctx = await load_context(session, settings.gates())
     stored = {m for m, _ in await existing_pairs(session, freelancer_ids=[profile.id])}
     missions = await load_missions(session)
     extra_ids = sorted(stored - {m.id for m in missions})
@@ -198,7 +204,7 @@ async def score_profile(session: AsyncSession, settings: Settings, profile_id: i
     m_inputs = [mission_input(m) for m in missions]
     pool = encode_profiles([p_input], ctx.vocab, ctx.grid)
     batch = encode_missions(m_inputs, ctx.vocab, ctx.grid)
-    block = score_pairs(batch, pool, ctx.grid, settings.weights())
+    block = score_pairs(batch, pool, ctx.grid, settings.weights(), gates=ctx.gates)
     totals = block.total[:, 0]
     eligible = (block.reason_codes[:, 0] == 0) & (totals >= settings.match_min_score)
     is_stored = np.fromiter((m.id in stored for m in m_inputs), dtype=bool, count=len(m_inputs))

@@ -315,6 +315,31 @@ def short_api_key(demo: DemoSet) -> list[str]:
     return [f"accounts: API keys shorter than 24 characters: {c['email']}"]
 
 
+@breaker
+def remote_only_profile_with_a_mobility(demo: DemoSet) -> list[str]:
+    f = profile(demo, "gabriel.joly")  # full remote, in Toulouse
+    f["mobility_anywhere"] = True
+    return [f"freelancers.json {f['email']}: remote-only profile lists a mobility (it comes on site nowhere)"]
+
+
+@breaker
+def mobility_naming_an_unknown_place_and_the_own_city(demo: DemoSet) -> list[str]:
+    f = profile(demo, "benoit.rousseau")
+    f["mobility"] = ["Atlantis", f["location"]]
+    return [
+        f"freelancers.json {f['email']}: mobility names places missing from fixtures/places.json: Atlantis",
+        f"freelancers.json {f['email']}: mobility {f['mobility']!r} repeats a place or names the "
+        f"profile's own city {f['location']!r}",
+    ]
+
+
+@breaker
+def mobility_anywhere_as_text(demo: DemoSet) -> list[str]:
+    f = profile(demo, "benoit.rousseau")
+    f["mobility_anywhere"] = "yes"
+    return [f"freelancers.json {f['email']}: mobility_anywhere 'yes' is not true or false"]
+
+
 @pytest.mark.parametrize("name", sorted(BREAKERS))
 def test_a_broken_demo_set_is_refused_with_the_problem_named(committed: DemoSet, name: str) -> None:
     demo = copy.deepcopy(committed)

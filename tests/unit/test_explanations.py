@@ -140,6 +140,10 @@ def coverage_pairs() -> Iterator[tuple[MissionInput, ProfileInput]]:
     yield mission(sector=""), profile()
     yield mission(sector="healthtech"), profile(sectors=())
     yield mission(tjm_min=450, tjm_max=500), profile()
+    yield mission(region="Île-de-France"), profile(location="Lyon")
+    yield mission(region="Île-de-France"), profile(location="Lyon", mobility=("Île-de-France",))
+    yield mission(), profile(location="Lyon", mobility_anywhere=True, tjm=720, days_per_week=4)
+    yield mission(), profile(tjm=900, days_per_week=2)
 
 
 ALL_STORED = [r for m, p in coverage_pairs() for r in stored(m, p)]

@@ -45,6 +45,13 @@ WORDS = (
     "legacy", "delivery", "mobile", "crm", "recette",
 )  # fmt: skip
 CITIES = ("Paris", "paris ", "Lyon", "Montréal", "Montreal", "")
+REGIONS = ("Île-de-France", "ile-de-france", "Auvergne-Rhône-Alpes", "Québec")
+REGION_OF = {
+    "Paris": "Île-de-France",
+    "paris ": "Île-de-France",
+    "Lyon": "Auvergne-Rhône-Alpes",
+    "Montréal": "Québec",
+}
 SECTORS = (*VOCAB.tag_ids, "FinTech", "healthtech", "Agency ")
 
 
@@ -165,6 +172,8 @@ def profile_strategy(draw: st.DrawFn, profile_id: int = 1) -> ProfileInput:
         headline=draw(_text),
         summary=draw(_text),
         active=draw(st.sampled_from((True, True, True, False))),
+        mobility=tuple(draw(st.lists(st.sampled_from((*CITIES, *REGIONS)), unique=True, max_size=3))),
+        mobility_anywhere=draw(st.sampled_from((False, False, False, True))),
     )
 
 
@@ -175,6 +184,7 @@ def mission_strategy(draw: st.DrawFn, mission_id: int = 100) -> MissionInput:
     tjm_min = draw(st.integers(min_value=150, max_value=1200))
     start = draw(_dates)
     end = draw(st.none() | st.integers(0, 365).map(lambda d: start + timedelta(days=d)))
+    location = draw(st.sampled_from(CITIES))
     return MissionInput(
         id=mission_id,
         title=draw(_text),
@@ -187,7 +197,8 @@ def mission_strategy(draw: st.DrawFn, mission_id: int = 100) -> MissionInput:
         end_date=end,
         days_per_week=draw(st.integers(1, 5)),
         remote_policy=draw(st.sampled_from(REMOTE_POLICIES)),
-        location=draw(st.sampled_from(CITIES)),
+        location=location,
+        region=REGION_OF.get(location, ""),
         sector=draw(st.sampled_from((*SECTORS, ""))),
         context=draw(st.sampled_from((*CONTEXT_IDS, "", "space"))),
         cto_missions=tuple(draw(st.lists(st.sampled_from(VOCAB.cto_mission_ids), unique=True, max_size=5))),

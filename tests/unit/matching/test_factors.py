@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from matching.engine import PairScores, score_mission_against_pool, top_matches
-from matching.inputs import FACTOR_NAMES, MissionInput, ProfileInput, RateGrid, Vocabulary, Weights
+from matching.factors import days_gate, rate_gate
+from matching.inputs import FACTOR_NAMES, Gates, MissionInput, ProfileInput, RateGrid, Vocabulary, Weights
 from matching.pool import encode_profiles
 from matching.reference import reference_pair_score
 
@@ -333,7 +334,10 @@ def test_working_far_fewer_days_than_asked_scales_the_total(
     share = profile_days / mission_days
     assert factor(result, "availability", 1) == pytest.approx(share, abs=1e-6)
     assert float(result.raw_total[0]) == pytest.approx(_ungated(result, 0), abs=1e-4)
-    assert float(result.raw_total[1]) == pytest.approx(gate * _ungated(result, 1), abs=1e-4)
+    # the coverage gate, and the deal-breaker gate of the days per week (one day short, or more)
+    days = days_gate(profile_days, mission_days, Gates())
+    assert days < 1.0
+    assert float(result.raw_total[1]) == pytest.approx(gate * days * _ungated(result, 1), abs=1e-4)
     # the factor's own weight (0.10) costs 10 × the missing share; under half the days, the gate scales all
     assert _ungated(result, 0) - _ungated(result, 1) == pytest.approx(10 * (1 - share), abs=1e-4)
 
@@ -363,7 +367,8 @@ def test_the_gate_is_applied_whatever_the_weights(
     mission = mission_factory(days_per_week=4)
     pool = encode_profiles([profile_factory(id=1), profile_factory(id=2, days_per_week=1)], vocab, grid)
     result = score_mission_against_pool(mission, pool, grid, weights)
-    assert float(result.raw_total[1]) == pytest.approx(0.5 * float(result.raw_total[0]), abs=1e-4)
+    days = Gates().days_hard_factor  # 1 of 4 days: also the deal-breaker gate
+    assert float(result.raw_total[1]) == pytest.approx(0.5 * days * float(result.raw_total[0]), abs=1e-4)
     ref = reference_pair_score(mission, profile_factory(id=2, days_per_week=1), vocab, grid, weights)
     assert float(result.raw_total[1]) == pytest.approx(ref.raw_total, abs=1e-4)
 
@@ -487,8 +492,10 @@ def test_total_is_hundred_times_the_weighted_sum(
     score: Callable[..., PairScores], profile_factory: ProfileFactory, mission_factory: MissionFactory
 ) -> None:
     weights = Weights()
-    result = score(mission_factory(), profile_factory(tjm=760, years_experience=8))
-    expected = 100 * sum(w * factor(result, name) for name, w in weights.as_dict().items())
+    mission = mission_factory()
+    result = score(mission, profile_factory(tjm=760, years_experience=8))
+    gate = rate_gate(760, mission.tjm_max, Gates())  # 760 € is over the budget: the rate gate applies
+    expected = gate * 100 * sum(w * factor(result, name) for name, w in weights.as_dict().items())
     assert result.total[0] == pytest.approx(round(expected, 2), abs=0.01)
     assert float(result.raw_total[0]) == pytest.approx(expected, abs=1e-4)
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from matching.engine import score_mission_against_pool, top_matches
 from matching.factors import COVERAGE_GATE, EXCLUSION_REASONS
-from matching.inputs import FACTOR_NAMES, RateGrid, Vocabulary, Weights
+from matching.inputs import FACTOR_NAMES, Gates, RateGrid, Vocabulary, Weights
 from matching.pool import encode_missions, encode_profiles
 from matching.reference import reference_pair_score
 
@@ -260,3 +260,95 @@ def test_top_matches_ties_are_broken_by_profile_id(
     [top] = top_matches([mission_factory()], pool, grid, weights, k=k, profile_chunk=2)
     assert top.profile_ids.tolist() == [1, 4, 7][:k]
     assert len(set(top.scores.tolist())) == 1
+
+
+gates_strategy = st.builds(
+    lambda small, hard, f1, f2, f3, city, d1, d2: Gates(
+        rate_small_over=small,
+        rate_hard_over=small + hard,
+        rate_small_factor=max(f1, f2, f3),
+        rate_demoted_factor=sorted((f1, f2, f3))[1],
+        rate_hard_factor=min(f1, f2, f3),
+        other_city_factor=city,
+        days_short_factor=max(d1, d2),
+        days_hard_factor=min(d1, d2),
+    ),
+    st.floats(0.01, 0.5),
+    st.floats(0.01, 0.5),
+    *(st.floats(0.0, 1.0) for _ in range(6)),
+)
+
+
+@PROPS
+@given(data=st.data())
+def test_a_rate_further_over_the_budget_never_raises_the_total(
+    data: st.DataObject, strategies: Any, vocab: Vocabulary, grid: RateGrid, weights: Weights
+) -> None:
+    """Whatever the gate settings: from the budget's maximum up, each step up in rate keeps or lowers the
+    total (the TJM factor decreases and the rate gate steps down through small cost, demotion, hard)."""
+    mission = data.draw(strategies.mission())
+    profile = data.draw(strategies.profile())
+    gates = data.draw(gates_strategy)
+    steps = data.draw(st.lists(st.integers(0, 120), min_size=2, max_size=10))
+    rates = np.cumsum([mission.tjm_max + data.draw(st.integers(0, 60)), *steps]).tolist()
+    profiles = [replace(profile, id=i + 1, tjm=max(1, int(t))) for i, t in enumerate(rates)]
+    result = score_mission_against_pool(
+        mission, encode_profiles(profiles, vocab, grid), grid, weights, gates=gates
+    )
+    assert np.all(np.diff(result.raw_total) <= 1e-4)
+    assert np.all(np.diff(result.total) <= 0)
+    refs = [reference_pair_score(mission, p, vocab, grid, weights, gates=gates).raw_total for p in profiles]
+    assert all(b <= a + 1e-9 for a, b in itertools.pairwise(refs))
+
+
+@PROPS
+@given(data=st.data())
+def test_adding_the_mission_city_to_the_mobility_never_lowers_the_total(
+    data: st.DataObject, strategies: Any, vocab: Vocabulary, grid: RateGrid, weights: Weights
+) -> None:
+    mission = data.draw(strategies.mission())
+    profile = data.draw(strategies.profile())
+    gates = (
+        data.draw(st.sampled_from((Gates(), Gates.off())))
+        if data.draw(st.booleans())
+        else data.draw(gates_strategy)
+    )
+    added = data.draw(
+        st.sampled_from(tuple(x for x in (mission.location, mission.region) if x) or ("Paris",))
+    )
+    mobile = replace(profile, id=profile.id + 1, mobility=(*profile.mobility, added))
+    pool = encode_profiles([profile, mobile], vocab, grid)
+    result = score_mission_against_pool(mission, pool, grid, weights, gates=gates)
+    assert result.raw_total[1] >= result.raw_total[0]
+    assert result.total[1] >= result.total[0]
+    assert result.factors["remote_location"][1] >= result.factors["remote_location"][0]
+    for i, p in enumerate((profile, mobile)):
+        ref = reference_pair_score(mission, p, vocab, grid, weights, gates=gates)
+        assert abs(float(result.raw_total[i]) - ref.raw_total) <= 1e-4
+
+
+@PROPS
+@given(data=st.data())
+def test_the_same_inputs_give_the_same_score_to_the_digit_whatever_the_gates_and_the_pool(
+    data: st.DataObject, strategies: Any, vocab: Vocabulary, grid: RateGrid, weights: Weights
+) -> None:
+    """Scores are stored and compared to decide what to re-review: the same mission and profile must give
+    the same float32 total, bit for bit, whoever else is in the pool and whichever path scores them."""
+    profiles = data.draw(strategies.pool(min_size=2))
+    mission = data.draw(strategies.mission())
+    gates = data.draw(gates_strategy)
+    pool = encode_profiles(profiles, vocab, grid)
+    alone = [
+        score_mission_against_pool(mission, encode_profiles([p], vocab, grid), grid, weights, gates=gates)
+        for p in profiles
+    ]
+    together = score_mission_against_pool(mission, pool, grid, weights, gates=gates)
+    again = score_mission_against_pool(mission, pool, grid, weights, gates=gates)
+    assert together.raw_total.tobytes() == again.raw_total.tobytes()
+    for i, single in enumerate(alone):
+        assert single.raw_total[0].tobytes() == together.raw_total[i].tobytes()
+        assert single.total[0] == together.total[i]
+    ranked = top_matches([mission], pool, grid, weights, k=len(profiles), gates=gates)[0]
+    by_id = dict(zip(together.profile_ids.tolist(), together.total.tolist(), strict=True))
+    for pid, total in zip(ranked.profile_ids.tolist(), ranked.scores.tolist(), strict=True):
+        assert by_id[pid] == total
