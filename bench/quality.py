@@ -58,6 +58,7 @@ from matching import (  # noqa: E402
     score_mission_against_pool,
 )
 from service.batch_scoring import mission_from_record, profile_from_record  # noqa: E402
+from service.reference.lexicon import concept_lexicon  # noqa: E402
 
 FIXTURES = ROOT / "fixtures"
 DEFAULT_K = 5
@@ -344,7 +345,7 @@ def engine_rankings(
     """
     weights = weights or Weights()
     grid = RateGrid.from_mapping(fixtures.rate_grid)
-    vocab = Vocabulary.from_taxonomy(fixtures.taxonomy)
+    vocab = Vocabulary.from_taxonomy(fixtures.taxonomy, lexicon=concept_lexicon())
     rows = pool_rows(fixtures, set_name)
     profiles = [profile_from_record(p, fallback_id=i) for i, p in enumerate(rows, 1)]
     email_of = {i: str(p["email"]) for i, p in enumerate(rows, 1)}

@@ -51,6 +51,7 @@ from matching.inputs import (  # noqa: E402
 from matching.pool import ProfilePool, encode_missions, encode_profiles  # noqa: E402
 from matching.reference import reference_score_pool  # noqa: E402
 from matching.text import mission_text, profile_text, text_vector, vectorise_texts  # noqa: E402
+from service.reference.lexicon import concept_lexicon  # noqa: E402
 
 T = TypeVar("T")
 
@@ -379,7 +380,9 @@ async def atimed(awaitable: Any) -> tuple[float, Any]:
 
 
 def score_text_similarity(pool: ProfilePool, mission: MissionInput) -> np.ndarray[Any, np.dtype[np.float32]]:
-    block = text_similarity(pool.text_by_feature, vectorise_texts([mission_text(mission)]))
+    block = text_similarity(
+        pool.text_by_feature, vectorise_texts([mission_text(mission)], pool.vocab.lexicon)
+    )
     row: np.ndarray[Any, np.dtype[np.float32]] = block[0]
     return row
 
@@ -406,7 +409,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     grid = RateGrid.from_mapping(
         json.loads((ROOT / "fixtures" / "rate_grid.json").read_text(encoding="utf-8"))
     )
-    vocab = Vocabulary.from_taxonomy(taxonomy)
+    vocab = Vocabulary.from_taxonomy(taxonomy, lexicon=concept_lexicon())
     weights = Weights()
 
     print(
@@ -465,7 +468,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     # 3. the per-pair pure-Python reference
     sample = profiles[: args.reference_sample]
-    vectors = [text_vector(profile_text(p)) for p in sample]  # tokenising kept out, as for numpy
+    vectors = [text_vector(profile_text(p), vocab.lexicon) for p in sample]  # tokenising kept out
     ref_runs = []
     for _ in range(3):
         elapsed, ref = timed(

@@ -477,7 +477,7 @@ def explain_pair(
 
     gaps = skill_gaps(mission, profile)
     similarity = (
-        text_similarity_of(mission_text(mission), profile_text(profile))
+        text_similarity_of(mission_text(mission), profile_text(profile), vocab.lexicon if vocab else None)
         if text_similarity is None
         else text_similarity
     )

@@ -13,7 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matching.concepts import Lexicon
 
 REMOTE_PREFERENCES: tuple[str, ...] = ("remote", "hybrid", "onsite", "flexible")
 """Freelancer side; `remote` = full remote only, `onsite` = on site only."""
@@ -468,6 +471,8 @@ class Vocabulary:
     cto_mission_ids: tuple[str, ...]
     context_ids: tuple[str, ...] = CONTEXT_IDS
     sector_ids: tuple[str, ...] = ()
+    lexicon: Lexicon | None = None
+    """The concepts the text part compares across languages (`matching.concepts`); None: words only."""
     competence_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
     cto_mission_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
     context_index: Mapping[str, int] = field(init=False, repr=False, compare=False)
@@ -495,6 +500,7 @@ class Vocabulary:
         *,
         contexts: tuple[str, ...] = CONTEXT_IDS,
         extra_sectors: Iterable[str] = (),
+        lexicon: Lexicon | None = None,
     ) -> Vocabulary:
         """Build from the taxonomy.json document (already parsed: the engine does no file I/O)."""
         items = list(taxonomy["items"])
@@ -506,6 +512,7 @@ class Vocabulary:
                 *(str(i["id"]) for i in items if i["kind"] == SECTOR_KIND),
                 *(str(s) for s in extra_sectors),
             ),
+            lexicon=lexicon,
         )
 
 

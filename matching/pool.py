@@ -261,7 +261,7 @@ def encode_profiles(profiles: Sequence[ProfileInput], vocab: Vocabulary, grid: R
         grid=grid,
         context_ids=vocab.context_ids,
     )
-    text = _csr(vectorise_texts(profile_text(p) for p in profiles))
+    text = _csr(vectorise_texts((profile_text(p) for p in profiles), vocab.lexicon))
     places = places_matrix((p.location, *p.mobility) for p in profiles)
     return ProfilePool(
         ids=ids,
@@ -569,7 +569,7 @@ def encode_missions(missions: Sequence[MissionInput], vocab: Vocabulary, grid: R
             m,
         ),
         is_open=np.fromiter((x.is_open for x in missions), dtype=np.bool_, count=m),
-        text=_csr(vectorise_texts(mission_text(x) for x in missions)),
+        text=_csr(vectorise_texts((mission_text(x) for x in missions), vocab.lexicon)),
         vocab=vocab,
         grid=grid,
     )

@@ -223,9 +223,9 @@ def reference_pair_score(
 ) -> ReferenceScore:
     """Score one pair with the documented formula."""
     if mission_vector is None:
-        mission_vector = text_vector(mission_text(mission))
+        mission_vector = text_vector(mission_text(mission), vocab.lexicon)
     if profile_vector is None:
-        profile_vector = text_vector(profile_text(profile))
+        profile_vector = text_vector(profile_text(profile), vocab.lexicon)
     text = dot(mission_vector, profile_vector)
     values = {
         "competences": f.STRUCTURED_SHARE * competence_structured(mission, profile) + f.TEXT_SHARE * text,
@@ -261,7 +261,7 @@ def reference_score_pool(
     gates: Gates | None = None,
 ) -> list[ReferenceScore]:
     """The per-pair loop over a pool (profile text vectors may be precomputed)."""
-    mission_vector = text_vector(mission_text(mission))
+    mission_vector = text_vector(mission_text(mission), vocab.lexicon)
     results = []
     for i, profile in enumerate(profiles):
         results.append(

@@ -1,5 +1,11 @@
 """Stateless text vectorisation for the free-text part of the competence factor.
 
+A text's vector has two parts: its hashed words, and the concepts of the lexicon it names
+(`matching.concepts`: "recette" and "acceptance testing" are one concept), each part L2-normalised and
+scaled so that the dot product of two vectors is (1 − CONCEPT_SHARE) × the cosine of their words +
+CONCEPT_SHARE × the cosine of their concepts: a French mission text and an English profile text meet
+on their concepts even when they share no word.
+
 A `HashingVectorizer` has no fitted vocabulary or IDF, so a profile's vector (and therefore its score)
 never depends on who else is in the pool, and a new profile can be encoded without refitting anything.
 The stop-word list is fixed here rather than taken from scikit-learn so a library upgrade cannot move
@@ -9,6 +15,7 @@ vectoriser's own lower-casing and accent stripping.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -18,12 +25,16 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from matching.concepts import Lexicon
 from matching.inputs import MissionInput, ProfileInput
 
 TEXT_FEATURES = 2**20
 """Hash space; large enough that collisions between real words are rare, free for sparse matrices."""
 HASH_BATCH = 4_096
 """Texts hashed per call of the vectoriser (bounds its transient memory)."""
+CONCEPT_SHARE = 0.5
+"""Share of the text similarity that compares concepts rather than words: concepts carry the meaning
+across languages, the words the rest (names of technologies, of sectors, turns of phrase)."""
 
 _ENGLISH_STOP_WORDS = """
 a about above after again against all also am an and any are as at be because been before being below
@@ -88,9 +99,42 @@ def mission_text(mission: MissionInput) -> str:
     return "\n".join((mission.title, mission.description))
 
 
-def vectorise_texts(texts: Iterable[str]) -> sparse.csr_matrix:
-    """L2-normalised, non-negative float32 CSR rows with sorted column indices (one row per text)."""
+def vectorise_texts(texts: Iterable[str], lexicon: Lexicon | None = None) -> sparse.csr_matrix:
+    """Non-negative float32 CSR rows with sorted column indices (one row per text): the hashed words
+    (columns below TEXT_FEATURES) and, with a lexicon, the concepts (TEXT_FEATURES + concept index),
+    each part of unit norm times the square root of its share, so two rows' dot product is in [0, 1]."""
     docs = list(texts)
+    words = hashed_words(docs)
+    if lexicon is None:
+        return words
+    concepts = concept_matrix(docs, lexicon)
+    combined = sparse.hstack(
+        (words * np.float32(math.sqrt(1.0 - CONCEPT_SHARE)), concepts * np.float32(math.sqrt(CONCEPT_SHARE))),
+        format="csr",
+        dtype=np.float32,
+    )
+    combined.sort_indices()
+    return sparse.csr_matrix(combined)
+
+
+def concept_matrix(docs: list[str], lexicon: Lexicon) -> sparse.csr_matrix:
+    """One L2-normalised row per text over the lexicon's concepts (1 per concept named, then scaled)."""
+    indptr, indices, data = [0], [], []
+    index = lexicon.concept_index
+    for doc in docs:
+        found = lexicon.concept_ids(doc)
+        if found:
+            indices.extend(sorted(index[c] for c in found))
+            data.extend([1.0 / math.sqrt(len(found))] * len(found))
+        indptr.append(len(indices))
+    return sparse.csr_matrix(
+        (np.asarray(data, np.float32), np.asarray(indices, np.int32), np.asarray(indptr, np.int64)),
+        shape=(len(docs), len(lexicon.ids)),
+    )
+
+
+def hashed_words(docs: list[str]) -> sparse.csr_matrix:
+    """L2-normalised, non-negative float32 CSR rows of hashed words, sorted column indices."""
     if not docs:  # the hasher cannot transform an empty list
         return sparse.csr_matrix((0, TEXT_FEATURES), dtype=np.float32)
     # In slices: the hasher holds every token of what it transforms as Python objects, which for a
@@ -105,13 +149,13 @@ def vectorise_texts(texts: Iterable[str]) -> sparse.csr_matrix:
     return sparse.csr_matrix(csr)
 
 
-def text_vector(text: str) -> dict[int, float]:
-    """One text as {hashed feature: weight}, for the per-pair reference implementation."""
-    row = vectorise_texts([text])
+def text_vector(text: str, lexicon: Lexicon | None = None) -> dict[int, float]:
+    """One text as {feature: weight}, for the per-pair reference implementation."""
+    row = vectorise_texts([text], lexicon)
     return {int(j): float(v) for j, v in zip(row.indices, row.data, strict=True)}
 
 
-def text_similarity_of(text_a: str, text_b: str) -> float:
-    """Cosine similarity of two texts (both vectors are L2-normalised); used for one-pair explanations."""
-    a, b = text_vector(text_a), text_vector(text_b)
+def text_similarity_of(text_a: str, text_b: str, lexicon: Lexicon | None = None) -> float:
+    """The text similarity of two texts (words and, with a lexicon, concepts); for one-pair explanations."""
+    a, b = text_vector(text_a, lexicon), text_vector(text_b, lexicon)
     return sum(v * b[j] for j, v in a.items() if j in b)

@@ -39,7 +39,8 @@ from service.portal import PortalPlugin
 from service.privacy.controllers import PrivacyController
 from service.rate_limit import rate_limit_middleware
 from service.reference.controllers import ReferenceController
-from service.scoring.controllers import JobController
+from service.reference.lexicon import concept_lexicon
+from service.scoring.controllers import JobController, ScoreOptionsController
 from service.security_headers import stamp_security_headers
 from service.settings import Settings, get_settings
 from service.web import WebConsolePlugin
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, work_queue: WorkQueue | None = 
     """`work_queue` defaults to Celery on the settings' broker; tests may pass a recording one."""
     settings = settings or get_settings()
     configure_logging(settings)
+    concept_lexicon()  # a lexicon naming an unknown taxonomy id stops the start, naming the file and id
     database = Database(settings)
     if work_queue is None:
         from workers.celery_app import create_celery
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None, work_queue: WorkQueue | None = 
             MissionController,
             MatchController,
             JobController,
+            ScoreOptionsController,
             ReviewController,
             PrivacyController,
             switch_language,

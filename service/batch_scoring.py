@@ -40,6 +40,7 @@ from service.explanations import Labels, render_budget_warning, render_reasons
 from service.fixture_files import RATE_GRID, TAXONOMY
 from service.freelancers.mobility import clean_mobility
 from service.i18n import use_locale
+from service.reference.lexicon import concept_lexicon
 from service.reference.places import region_of
 
 LIST_COLUMNS = {
@@ -147,7 +148,7 @@ def score_files(
     """Rank the profiles for each mission; reasons and warnings are worded for an operator in `lang`."""
     taxonomy = json.loads(taxonomy_path.read_text(encoding="utf-8"))
     grid = RateGrid.from_mapping(json.loads(grid_path.read_text(encoding="utf-8")))
-    vocab = Vocabulary.from_taxonomy(taxonomy)
+    vocab = Vocabulary.from_taxonomy(taxonomy, lexicon=concept_lexicon())
     labels = Labels.from_taxonomy(taxonomy)
     profile_rows = read_records(profiles_path)
     mission_rows = read_records(missions_path)

@@ -17,3 +17,6 @@ TAXONOMY: Traversable = FIXTURES / "taxonomy.json"
 
 RATE_GRID: Traversable = FIXTURES / "rate_grid.json"
 """The TJM bands by experience, and the salaried reference next to them."""
+
+LEXICON: Traversable = FIXTURES / "lexicon.json"
+"""The French and English expressions of each competence and CTO mission (`matching.concepts`)."""

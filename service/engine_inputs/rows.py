@@ -15,6 +15,7 @@ from models import FreelancerProfile, Mission, TaxonomyItem
 from models import RateBand as RateBandRow
 from models.enums import COMPETENCE_KINDS, MissionStatus, TaxonomyKind
 from service.reference.grid_history import newest_revision_id
+from service.reference.lexicon import concept_lexicon
 from service.reference.places import region_of
 from service.reference.services import list_rate_bands
 
@@ -157,6 +158,7 @@ async def load_context(session: AsyncSession, gates: Gates | None = None) -> Sco
         competence_ids=tuple(i.id for i in items if i.kind in COMPETENCE_KINDS),
         cto_mission_ids=tuple(i.id for i in items if i.kind is TaxonomyKind.CTO_MISSION),
         sector_ids=tuple(i.id for i in items if i.kind is TaxonomyKind.SECTOR),
+        lexicon=concept_lexicon(),
     )
     labels = {i.id: i.label_en for i in items}
     # Read with the grid, once per scoring call (a chunk of a rescore), never per pair.

@@ -52,13 +52,10 @@ def _rate_gate(code: str, p: Params, who: Audience, labels: Labels) -> str | Non
     if who == "company":
         if code == "gate_rate_demoted":
             return _("ranked lower: the rate is well above your maximum of %(max)s", **values)
-        return _("ranked much lower: the rate is more than %(hard)s above your maximum of %(max)s", **values)
+        return _("ranked much lower: the rate is far above your maximum of %(max)s", **values)
     if code == "gate_rate_demoted":
         return _("this mission ranks you lower: your rate is well above its maximum of %(max)s", **values)
-    return _(
-        "this mission ranks you much lower: your rate is more than %(hard)s above its maximum of %(max)s",
-        **values,
-    )
+    return _("this mission ranks you much lower: your rate is far above its maximum of %(max)s", **values)
 
 
 @renders("gate_work_mode")

@@ -25,6 +25,7 @@ from litestar.static_files import create_static_files_router
 
 from service.auth.actor import ANONYMOUS, roles
 from service.portal import account, company, freelancer
+from service.portal.concept_suggestions import ConceptSuggestionsController
 from service.portal.errors import PORTAL_EXCEPTION_HANDLERS
 from service.portal.home import HomeController
 from service.portal.privacy import PrivacyPages
@@ -66,6 +67,7 @@ class PortalPlugin(InitPluginProtocol):
                 *account.HANDLERS,
                 *freelancer.HANDLERS,
                 *company.HANDLERS,
+                ConceptSuggestionsController,
             ],
             middleware=[
                 portal_session_config(secure=secure).middleware,

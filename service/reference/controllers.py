@@ -8,7 +8,7 @@ from importlib.resources.abc import Traversable
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get, put
+from litestar import Controller, get, post, put
 from litestar.params import Body, QueryParameter
 
 from models.enums import Role, TaxonomyKind
@@ -19,6 +19,7 @@ from service.fixture_files import RATE_GRID
 from service.handler_params import BackgroundQueue, CurrentActor, DbSession, PageQuery, PathKey
 from service.pagination import Page
 from service.reference import services
+from service.reference.concept_suggestions import suggest_concepts
 from service.reference.grid_history import list_revisions, revision_out
 from service.reference.schemas import (
     GridRevisionOut,
@@ -27,13 +28,17 @@ from service.reference.schemas import (
     RateBandUpdate,
     RateGridOut,
     SalariedReference,
+    SuggestionRequest,
     TaxonomyItemOut,
+    TaxonomySuggestionOut,
+    TaxonomySuggestionsOut,
 )
 from service.reference.services import update_grid_band
 from service.shapes import read_shape
 
 RATE_GRID_FILE: Traversable = RATE_GRID
 RateBandUpdateBody = Annotated[RateBandUpdate, Body(examples=openapi_examples.RATE_BAND_UPDATE)]
+SuggestionBody = Annotated[SuggestionRequest, Body(examples=openapi_examples.TAXONOMY_SUGGESTIONS)]
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +57,29 @@ class ReferenceController(Controller):
     ) -> list[TaxonomyItemOut]:
         items = await services.list_taxonomy(db_session, kind)
         return [TaxonomyItemOut(i.id, i.kind, i.label_en, i.label_fr, i.description) for i in items]
+
+    @post(
+        "/taxonomy/suggestions",
+        opt=roles(Role.FREELANCER, Role.COMPANY, Role.OPERATOR),
+        status_code=200,
+        summary="Competences and CTO missions a text names",
+        description=(
+            "Roles: any signed-in account (freelancer, company, operator). Reads a profile's summary or "
+            "a mission's description, in French or English, and lists the competences and CTO missions "
+            "of the taxonomy it names, in the taxonomy's order, each with the words of the text that "
+            'name it ("recette", "cahier des charges") and its label in the reader\'s language '
+            "(`Accept-Language`, French by default). Nothing is stored."
+        ),
+    )
+    async def suggest_taxonomy(self, data: SuggestionBody) -> TaxonomySuggestionsOut:
+        return TaxonomySuggestionsOut(
+            [
+                TaxonomySuggestionOut(
+                    s.item.id, s.item.kind, s.label, s.item.label_fr, s.item.label_en, list(s.words)
+                )
+                for s in suggest_concepts(data.text)
+            ]
+        )
 
     @get("/rate-grid", opt=roles(ANONYMOUS), summary="TJM market grid", description="Roles: anyone.")
     async def get_rate_grid(self, db_session: DbSession) -> RateGridOut:

@@ -124,3 +124,39 @@ class GridPreviewOut(msgspec.Struct, kw_only=True):
     largest_move: float
     """The largest move of a stored score, in points (0-100 scale)."""
     move_threshold: float
+
+
+SuggestionText = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=20_000,
+        description="A profile's summary or a mission's description, in French or English "
+        "(1 to 20,000 characters).",
+    ),
+]
+
+
+class SuggestionRequest(msgspec.Struct, forbid_unknown_fields=True):
+    text: SuggestionText
+
+
+class TaxonomySuggestionOut(msgspec.Struct):
+    id: str
+    kind: TaxonomyKind
+    label: Annotated[str, msgspec.Meta(description="The label in the reader's language.")]
+    label_fr: str
+    label_en: str
+    words: Annotated[
+        list[str],
+        msgspec.Meta(
+            description="What the text wrote for it, as written, in text order: why it is suggested."
+        ),
+    ]
+
+
+class TaxonomySuggestionsOut(msgspec.Struct):
+    items: Annotated[
+        list[TaxonomySuggestionOut],
+        msgspec.Meta(description="The competences and CTO missions the text names, in the taxonomy's order."),
+    ]

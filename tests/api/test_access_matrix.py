@@ -59,6 +59,7 @@ MATRIX: list[tuple[str, str, Any, list[int]]] = [
     ("GET", "/api/v1/taxonomy", None, [200, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/rate-grid", None, [200, 200, 200, 200, 200, 200]),
     ("GET", "/api/v1/market-check?years=3&tjm=530", None, [200, 200, 200, 200, 200, 200]),
+    ("POST", "/api/v1/taxonomy/suggestions", {"text": "recette"}, [401, 200, 200, 200, 200, 200]),
     ("PUT", "/api/v1/rate-grid/y3_4", {"note": "checked"}, [401, 403, 403, 403, 403, 200]),
     ("POST", "/api/v1/rate-grid/y3_4/preview", {"tjm_low": 500}, [401, 403, 403, 403, 403, 200]),
     ("GET", "/api/v1/rate-grid/revisions", None, [401, 403, 403, 403, 403, 200]),
@@ -92,6 +93,8 @@ MATRIX: list[tuple[str, str, Any, list[int]]] = [
     ("PATCH", "/api/v1/missions/{mission_id}", {"title": "Renamed"}, [401, 403, 403, 200, 404, 200]),
     ("POST", "/api/v1/missions/{mission_id}/close", None, [401, 403, 403, 200, 404, 200]),
     ("GET", "/api/v1/missions/{mission_id}/matches", None, [401, 403, 403, 200, 404, 200]),
+    # Freelancers only, on an open mission (or one proposed to them).
+    ("GET", "/api/v1/me/missions/{mission_id}/score-options", None, [401, 200, 200, 403, 403, 403]),
     ("GET", "/api/v1/jobs", None, [401, 403, 403, 403, 403, 200]),
     # Operators only; an empty selection is 422 (nothing to decide), which shows the rule was passed.
     (

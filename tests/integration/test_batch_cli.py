@@ -118,21 +118,25 @@ def test_csv_in_csv_out(csv_inputs: tuple[Path, Path]) -> None:
     profiles, missions = csv_inputs
     result = _score("--profiles", profiles, "--missions", missions, "--format", "csv", "--lang", "en")
     assert result.returncode == 0, result.stderr
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [r["profile"] for r in rows] == ["fit@example.test", "pricey@example.test", "gap@example.test"]
-    assert float(rows[0]["tjm"]) > float(rows[1]["tjm"])
-    assert "TJM €680 within budget €600–700" in rows[0]["reasons"].split(" | ")
-    assert "missing required competence: IT security" in rows[2]["reasons"].split(" | ")
-    assert float(rows[2]["competences"]) < float(rows[0]["competences"])
+    rows = {r["profile"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    fit, pricey, gap = (rows[f"{name}@example.test"] for name in ("fit", "pricey", "gap"))
+    assert next(iter(rows)) == "fit@example.test"
+    assert float(fit["tjm"]) > float(pricey["tjm"])
+    assert "TJM €680 within budget €600–700" in fit["reasons"].split(" | ")
+    # twice the budget: the rate gate is named with its multiplier
+    assert any(r.startswith("rate gate: TJM 100% over") for r in pricey["reasons"].split(" | ")), pricey
+    assert "missing required competence: IT security" in gap["reasons"].split(" | ")
+    assert float(gap["competences"]) < float(fit["competences"])
 
 
 def test_reasons_are_french_unless_asked(csv_inputs: tuple[Path, Path]) -> None:
     profiles, missions = csv_inputs
     result = _score("--profiles", profiles, "--missions", missions)
     assert result.returncode == 0, result.stderr
-    matches = json.loads(result.stdout)[0]["matches"]
-    assert "TJM de 680\u00a0€ dans le budget de 600–700\u00a0€" in matches[0]["reasons"]
-    assert "compétence requise manquante\u00a0: Sécurité informatique" in matches[2]["reasons"]
+    matches = {m["profile"]: m for m in json.loads(result.stdout)[0]["matches"]}
+    assert "TJM de 680\u00a0€ dans le budget de 600–700\u00a0€" in matches["fit@example.test"]["reasons"]
+    gap = matches["gap@example.test"]["reasons"]
+    assert "compétence requise manquante\u00a0: Sécurité informatique" in gap
     assert _score("--profiles", profiles, "--missions", missions, "--lang", "de").returncode == 2
 
 

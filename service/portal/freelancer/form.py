@@ -17,6 +17,7 @@ from litestar.datastructures import FormMultiDict
 
 from models.enums import Context, Orientation, RemotePreference
 from service.errors import InvalidInput
+from service.freelancers.mobility import MAX_PLACES, PLACE_MAX_CHARS, clean_mobility
 from service.freelancers.schemas import FreelancerPrivate, FreelancerUpdate, ProfileCreate
 from service.i18n import _
 from service.portal.freelancer.choices import LEVELS, Choices
@@ -40,6 +41,7 @@ SCALARS = (
     "days_per_week",
     "remote_preference",
     "location",
+    "mobility",
     "orientation",
     "stack",
     "other_sectors",
@@ -105,6 +107,8 @@ def form_of(profile: FreelancerPrivate, choices: Choices) -> ProfileForm:
         "days_per_week": str(profile.days_per_week),
         "remote_preference": str(profile.remote_preference),
         "location": profile.location,
+        "mobility": "\n".join(profile.mobility),
+        "mobility_anywhere": "1" if profile.mobility_anywhere else "",
         "orientation": str(profile.orientation),
         "stack": ", ".join(profile.stack),
         "other_sectors": ", ".join(s for s in profile.sectors if s not in known_sectors),
@@ -160,8 +164,10 @@ def read_form(form: FormMultiDict) -> ProfileForm:
     certifications = {}
     for category in form.getall("certification", []):
         certifications[str(category)] = str(form.get(f"certification_name_{category}", "")).strip()
+    values = {name: str(form.get(name, "")).strip() for name in SCALARS}
+    values["mobility_anywhere"] = "1" if form.get("mobility_anywhere") == "1" else ""
     return ProfileForm(
-        values={name: str(form.get(name, "")).strip() for name in SCALARS},
+        values=values,
         competences=competences,
         cto_missions=[str(i) for i in form.getall("cto_mission", [])],
         sectors=[str(i) for i in form.getall("sector", [])],
@@ -190,6 +196,34 @@ def _tags(text: str) -> list[str]:
         if tag:
             seen.setdefault(tag[:80], None)
     return list(seen)
+
+
+def _check_mobility(text: str, check: _Checker) -> list[str]:
+    """The places typed (commas, semicolons or one a line), each a city or a region of at most
+    80 characters; a place typed twice counts once."""
+    places = clean_mobility([p for p in re.split(r"[,;\n]", text) if p.strip()])
+    for place in places:
+        if len(place) > PLACE_MAX_CHARS:
+            check.add(
+                "mobility",
+                _(
+                    "“%(place)s…” is longer than %(count)s characters: name one city or region at a time, "
+                    "separated by commas.",
+                    place=place[:30],
+                    count=PLACE_MAX_CHARS,
+                ),
+            )
+    if len(places) > MAX_PLACES:
+        check.add(
+            "mobility",
+            _(
+                "At most %(count)s places (you typed %(typed)s): keep the ones you would come to, or tick "
+                "“Anywhere in France”.",
+                count=MAX_PLACES,
+                typed=len(places),
+            ),
+        )
+    return places
 
 
 class _Checker:
@@ -364,6 +398,7 @@ def check_form(form: ProfileForm, choices: Choices) -> tuple[dict[str, Any] | No
             )
     elif len(linkedin) > 300:
         check.add("linkedin_url", _("At most %(count)s characters.", count=300))
+    mobility = _check_mobility(form.value("mobility"), check)
     pickers = _check_pickers(form, choices, check)
     roles = _check_roles(form, check)
     references = _check_references(form, check)
@@ -380,6 +415,8 @@ def check_form(form: ProfileForm, choices: Choices) -> tuple[dict[str, Any] | No
         "days_per_week": int(days),
         "remote_preference": remote,
         "location": form.value("location"),
+        "mobility": mobility,
+        "mobility_anywhere": form.value("mobility_anywhere") == "1",
         "orientation": orientation,
         "stack": _tags(form.value("stack")),
         "past_roles": roles,
@@ -429,6 +466,7 @@ def field_labels() -> dict[str, str]:
         "days_per_week": _("Days per week"),
         "remote_preference": _("Remote work"),
         "location": _("City"),
+        "mobility": _("Mobility"),
         "orientation": _("Orientation"),
         "competences": _("Competences"),
         "cto_missions": _("CTO missions"),
