@@ -123,9 +123,7 @@ def _page_statement(owner: Owner, proposed_only: bool, include_excluded: bool) -
     if proposed_only:  # a company or a freelancer sees what was proposed to them, nothing before
         where.append(Match.status.in_(sorted(PROPOSED_STATUSES)))
     total = count_of(select(Match.id).where(*where)).label("total")
-    return (
-        listed_matches(total).where(*where).order_by(*MATCH_RANK_ORDER).limit(bindparam("limit"))
-    )
+    return listed_matches(total).where(*where).order_by(*MATCH_RANK_ORDER).limit(bindparam("limit"))
 
 
 @dataclass(frozen=True)

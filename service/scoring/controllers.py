@@ -1,4 +1,4 @@
-"""HTTP routes of full rescoring jobs."""
+"""HTTP routes of full rescoring jobs, and of what would raise a freelancer's score."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from models.enums import Role
 from service import openapi_examples
 from service.auth.actor import roles
 from service.background.jobs import MAX_JOBS_LISTED, queue_full_rescore, read_job, recent_jobs
-from service.handler_params import AppSettings, BackgroundQueue, CurrentActor, DbSession, PathKey
+from service.handler_params import AppSettings, BackgroundQueue, CurrentActor, DbSession, PathId, PathKey
 from service.reference.schemas import GridPreviewOut, RateBandUpdate
 from service.scoring.grid_what_if import preview_band_change, preview_out
-from service.scoring.schemas import JobOut
+from service.scoring.schemas import JobOut, ScoreOptionsOut
+from service.scoring.score_options import freelancer_score_options, options_out
 
 JOB_STATES = (
     "A job is `queued`, then `running`, then `done`, or `failed` when one of its chunks kept failing "
@@ -89,3 +90,26 @@ class JobController(Controller):
         data: Annotated[RateBandUpdate, Body(examples=openapi_examples.RATE_BAND_PREVIEW)],
     ) -> GridPreviewOut:
         return preview_out(await preview_band_change(db_session, settings, band_id, data))
+
+
+class ScoreOptionsController(Controller):
+    path = "/api/v1"
+    tags = ["matching"]  # noqa: RUF012
+
+    @get(
+        "/me/missions/{mission_id:str}/score-options",
+        opt=roles(Role.FREELANCER),
+        summary="What would raise my score on a mission",
+        description=(
+            "Roles: freelancer, on an open mission or one proposed to them (any other mission is 404, as "
+            "a missing one). The current score and the two or three single changes that would raise it "
+            "most, each rescored by the engine: available by the mission's start, a TJM at the budget's "
+            "maximum, the mission's city added to the mobility, a required competence at level 3, the days "
+            "per week asked. Options to weigh, not advice: `text` phrases each in the reader's language."
+        ),
+    )
+    async def score_options(
+        self, db_session: DbSession, settings: AppSettings, actor: CurrentActor, mission_id: PathId
+    ) -> ScoreOptionsOut:
+        result = await freelancer_score_options(db_session, settings, actor, mission_id)
+        return options_out(result)

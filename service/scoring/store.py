@@ -203,9 +203,7 @@ def _ranked(mission_ids: Sequence[int]) -> Subquery:
             Match.score,
             Match.status,
             Match.needs_review,
-            func.row_number()
-            .over(partition_by=Match.mission_id, order_by=MATCH_RANK_ORDER)
-            .label("rank"),
+            func.row_number().over(partition_by=Match.mission_id, order_by=MATCH_RANK_ORDER).label("rank"),
         )
         .where(Match.mission_id.in_(mission_ids), Match.excluded.is_(False))
         .subquery()

@@ -39,6 +39,8 @@ def with_kept(next_path: str, *match_ids: int) -> str:
     kept = [i for i in params.get("kept", "").split(",") if i.isdigit() and i not in new]
     params["kept"] = ",".join([*kept, *new][-KEPT_MAX:])
     return f"{path}?{urlencode(params)}"
+
+
 DEFAULT_PAGE_SIZE = 20
 
 

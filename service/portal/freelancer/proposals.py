@@ -21,7 +21,7 @@ from service.auth.actor import ANONYMOUS, roles
 from service.errors import Conflict, DomainError, NotFound
 from service.explanations.labels import taxonomy_labels
 from service.explanations.reasons import render_reasons
-from service.handler_params import BackgroundQueue, DbSession
+from service.handler_params import AppSettings, BackgroundQueue, DbSession
 from service.i18n import _, format_money
 from service.matches.lists import MatchListFilters, matches_for_freelancer
 from service.matches.schemas import DecisionIn, MatchOut
@@ -32,6 +32,8 @@ from service.portal.pickers import context_words
 from service.portal.render import page
 from service.portal.session import flash
 from service.portal.users import PortalUser, SignedInFreelancer
+from service.scoring.score_options import option_sentence, options_for_missions
+from service.settings import Settings
 
 #: The answers a freelancer gives on the page (the service refuses any other).
 ANSWERS = {
@@ -59,6 +61,8 @@ class Proposal:
     gaps: list[str]
     budget: str
     contact: Contact | None
+    score_options: list[str]
+    """What would raise the freelancer's score, one change at a time (empty: nothing would)."""
 
 
 def status_words() -> dict[str, tuple[str, str]]:
@@ -108,9 +112,12 @@ def _budget(mission: Mission, tjm: int) -> str:
     )
 
 
-async def _proposals(session: AsyncSession, user: PortalUser, matches: list[MatchOut]) -> list[Proposal]:
-    """The matches with their mission and company (one query), the contact once accepted."""
-    if not matches:
+async def _proposals(
+    session: AsyncSession, settings: Settings, user: PortalUser, matches: list[MatchOut]
+) -> list[Proposal]:
+    """The matches with their mission and company (one query), the contact once accepted, and what would
+    raise the freelancer's score on each."""
+    if not matches or user.actor.freelancer_id is None:
         return []
     rows = await session.execute(
         select(Mission, Company, Account)
@@ -122,6 +129,9 @@ async def _proposals(session: AsyncSession, user: PortalUser, matches: list[Matc
     tjm = await session.scalar(
         select(FreelancerProfile.tjm).where(FreelancerProfile.id == user.actor.freelancer_id)
     )
+    options = await options_for_missions(
+        session, settings, user.actor.freelancer_id, [m.mission_id for m in matches]
+    )
     statuses = status_words()
     out = []
     for match in matches:
@@ -130,6 +140,7 @@ async def _proposals(session: AsyncSession, user: PortalUser, matches: list[Matc
         contact = None
         if match.status is MatchStatus.ACCEPTED:
             contact = Contact(account.display_name, account.email, company.phone)
+        found = options.get(match.mission_id)
         out.append(
             Proposal(
                 match=match,
@@ -141,6 +152,7 @@ async def _proposals(session: AsyncSession, user: PortalUser, matches: list[Matc
                 gaps=_gaps(match),
                 budget=_budget(mission, tjm or 0),
                 contact=contact,
+                score_options=[option_sentence(o) for o in found.options] if found else [],
             )
         )
     return out
@@ -158,7 +170,11 @@ class ProposalsController(Controller):
 
     @get("/", opt=roles(ANONYMOUS), description=FREELANCER, include_in_schema=False)
     async def inbox(
-        self, request: Request[Any, Any, Any], db_session: DbSession, freelancer_user: SignedInFreelancer
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        settings: AppSettings,
+        freelancer_user: SignedInFreelancer,
     ) -> Response[Any]:
         if freelancer_user.actor.freelancer_id is None:
             return Redirect("/profile/edit", status_code=303)
@@ -169,7 +185,7 @@ class ProposalsController(Controller):
             MatchListFilters(limit=INBOX_LIMIT),
         )
         context = {
-            "proposals": await _proposals(db_session, freelancer_user, listed.items),
+            "proposals": await _proposals(db_session, settings, freelancer_user, listed.items),
             "total": listed.total,
             "context_words": context_words(),
         }
@@ -180,12 +196,13 @@ class ProposalsController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: DbSession,
+        settings: AppSettings,
         freelancer_user: SignedInFreelancer,
         match_id: FromPath[int],
     ) -> Response[Any]:
         _profile_id(freelancer_user)
         detail = await read_match(db_session, freelancer_user.actor, match_id)
-        (proposal,) = await _proposals(db_session, freelancer_user, [detail.match])
+        (proposal,) = await _proposals(db_session, settings, freelancer_user, [detail.match])
         context = {
             "proposal": proposal,
             "version": detail.version,
