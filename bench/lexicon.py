@@ -27,21 +27,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from synthetic_text import CTO_VOCABULARY  # noqa: E402
+
 from matching.concepts import Lexicon  # noqa: E402
 
 TARGET_US_PER_100_CHARS = 15.0
 VOCABULARY_TEXT = (
-    "stratégie technique feuille de route architecture cloud migration sécurité informatique équipe "
-    "recrutement management delivery produit plateforme scalabilité performance data gouvernance "
-    "conformité RGPD audit infrastructure devops CI/CD qualité tests recette mise en production "
-    "roadmap budget prestataires appels d'offres cahier des charges application mobile site web CRM "
-    "innovation veille technologique microservices API legacy refonte SI ERP transformation digitale "
-    "strategy technical leadership hiring scaling platform security compliance cloud-native startup "
-    "scale-up fintech payments banking agency clients stakeholders executive committee board mentoring "
-    "agile scrum kanban observability incident crisis risk management cost optimisation vendor "
-    "product discovery MVP growth analytics machine learning LLM automation SaaS B2B B2C marketplace "
-    "l'équipe d'architecture qu'il développements applications Systèmes d'Information, ; : — (équipes) "
-    "acceptance testing technical specifications pre-sales tenders innovation watch mobile application"
+    f"{CTO_VOCABULARY} l'équipe d'architecture qu'il développements applications Systèmes d'Information, ; "
+    ": — (équipes) acceptance testing technical specifications pre-sales tenders innovation watch mobile "
+    "application"
 )
 VOCABULARY = VOCABULARY_TEXT.split(" ")
 

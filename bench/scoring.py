@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import previous_engine  # noqa: E402
+from synthetic_text import CTO_VOCABULARY  # noqa: E402
 
 from matching import factors as fx  # noqa: E402
 from matching.engine import ALGORITHM_VERSION, score_mission_against_pool, top_matches  # noqa: E402
@@ -79,17 +80,7 @@ STACK = [
     "django", "aws", "gcp", "azure", "kubernetes", "docker", "terraform", "postgresql", "mongodb", "kafka",
     "salesforce", "sap", "hubspot", "swift", "flutter", "spark", "airflow", "snowflake", "linux",
 ]  # fmt: skip
-WORDS = _words(
-    "stratégie technique feuille de route architecture cloud migration sécurité informatique équipe "
-    "recrutement management delivery produit plateforme scalabilité performance data gouvernance "
-    "conformité RGPD audit infrastructure devops CI/CD qualité tests recette mise en production "
-    "roadmap budget prestataires appels d'offres cahier des charges application mobile site web CRM "
-    "innovation veille technologique microservices API legacy refonte SI ERP transformation digitale "
-    "strategy technical leadership hiring scaling platform security compliance cloud-native startup "
-    "scale-up fintech payments banking agency clients stakeholders executive committee board mentoring "
-    "agile scrum kanban observability incident crisis risk management cost optimisation vendor "
-    "product discovery MVP growth analytics machine learning LLM automation SaaS B2B B2C marketplace"
-)
+WORDS = _words(CTO_VOCABULARY)
 
 
 def pick(rng: random.Random, items: Sequence[T], weights: Sequence[float]) -> T:

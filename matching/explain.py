@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from matching import factors as f
+from matching.concepts import Lexicon
 from matching.inputs import Gates, MissionInput, ProfileInput, RateBand, RateGrid, Vocabulary, normalise_tag
 from matching.text import mission_text, profile_text, text_similarity_of
 
@@ -293,6 +294,16 @@ def _competence_reasons(
     return reasons
 
 
+def _shared_concepts(mission: MissionInput, profile: ProfileInput, lexicon: Lexicon) -> list[Reason]:
+    """The concepts of the lexicon both texts name, whatever their language: what the text part of the
+    competence factor found in common ("recette" in the mission, "acceptance testing" in the profile)."""
+    both = set(lexicon.concept_ids(mission_text(mission))) & set(lexicon.concept_ids(profile_text(profile)))
+    shared = [c for c in lexicon.ids if c in both]
+    if not shared:
+        return []
+    return [Reason("shared_concepts", "competences", "positive", {"concepts": shared})]
+
+
 def _cto_missions_reason(mission: MissionInput, profile: ProfileInput, score: float | None) -> list[Reason]:
     requested = tuple(dict.fromkeys(mission.cto_missions))
     if not requested:
@@ -482,6 +493,8 @@ def explain_pair(
         else text_similarity
     )
     reasons.extend(_competence_reasons(mission, profile, gaps, similarity))
+    if vocab is not None and vocab.lexicon is not None:
+        reasons.extend(_shared_concepts(mission, profile, vocab.lexicon))
     reasons.extend(_cto_missions_reason(mission, profile, scores.get("cto_missions")))
     reasons.append(_experience_reason(mission, profile, grid))
     reasons.extend(_tjm_reasons(mission, profile, grid, scores.get("tjm")))
@@ -518,6 +531,7 @@ REASON_CODES: tuple[str, ...] = (
     "partial_required",
     "nice_held",
     "text_similarity",
+    "shared_concepts",
     "cto_missions_done",
     "experience_as_asked",
     "experience_above",

@@ -87,6 +87,16 @@ def _partial_required(code: str, p: Params, who: Audience, labels: Labels) -> st
     return _("required competence %(competence)s only at level %(level)s/%(max)s", **values)
 
 
+@renders("shared_concepts")
+def _shared_concepts(code: str, p: Params, who: Audience, labels: Labels) -> str:
+    listed = fmt.and_list([labels(c) for c in p["concepts"]])
+    if who == "operator":
+        return _("the mission and profile texts both speak of: %(items)s", items=listed)
+    if who == "company":
+        return _("the profile speaks of what your description asks: %(items)s", items=listed)
+    return _("your profile speaks of what the mission describes: %(items)s", items=listed)
+
+
 @renders("nice_held")
 def _nice_held(code: str, p: Params, who: Audience, labels: Labels) -> str:
     missing = [labels(c) for c in p["missing"]]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -46,6 +47,7 @@ from service.explanations import (
     rendered_codes,
 )
 from service.i18n import format_money, use_locale
+from service.reference.lexicon import concept_lexicon
 
 ROOT = Path(__file__).resolve().parents[2]
 TAXONOMY: dict[str, Any] = json.loads((ROOT / "fixtures" / "taxonomy.json").read_text(encoding="utf-8"))
@@ -146,7 +148,15 @@ def coverage_pairs() -> Iterator[tuple[MissionInput, ProfileInput]]:
     yield mission(), profile(tjm=900, days_per_week=2)
 
 
-ALL_STORED = [r for m, p in coverage_pairs() for r in stored(m, p)]
+ALL_STORED = [
+    *(r for m, p in coverage_pairs() for r in stored(m, p)),
+    # the concepts both texts name, found through the lexicon of the vocabulary
+    *stored(
+        mission(description="Piloter la recette."),
+        profile(summary="I run acceptance testing."),
+        replace(VOCAB, lexicon=concept_lexicon()),
+    ),
+]
 
 
 def test_the_coverage_pairs_emit_every_code_and_each_code_has_a_wording() -> None:
