@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from matching import Gates
 from service.settings import DEFAULT_SECRET_KEY, Settings, SettingsError
 
 
@@ -85,4 +86,29 @@ def test_job_watchdog_settings_out_of_range_are_clear_errors(
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=message):
+        Settings.from_env()
+
+
+def test_deal_breaker_gates_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATE_RATE_HARD_OVER", "0.2")
+    monkeypatch.setenv("GATE_OTHER_CITY_FACTOR", "0.8")
+    gates = Settings.from_env().gates()
+    assert gates.rate_hard_over == 0.2
+    assert gates.other_city_factor == 0.8
+    assert gates.rate_small_over == Gates().rate_small_over  # not set: the default
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("GATE_RATE_HARD_OVER", "0.05", "rate_small_over < rate_hard_over"),
+        ("GATE_WORK_MODE_FACTOR", "1.5", "work_mode_factor must be between 0 and 1"),
+        ("GATE_DAYS_HARD_FACTOR", "many", "GATE_DAYS_HARD_FACTOR must be a number"),
+    ],
+)
+def test_inconsistent_gates_stop_the_start_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, said: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=said):
         Settings.from_env()
