@@ -26,13 +26,13 @@ def _write_during_scoring(
     row_id: int,
 ) -> None:
     """Commit a write of the row right after the scoring call has read it (as a concurrent PATCH)."""
-    original: Callable[[Any], Awaitable[ScoringContext]] = services.load_context
+    original: Callable[..., Awaitable[ScoringContext]] = services.load_context
 
-    async def load_then_write(session: Any) -> ScoringContext:
+    async def load_then_write(session: Any, *args: Any) -> ScoringContext:
         async with database.session() as other:
             await other.execute(update(model).where(model.id == row_id).values(revision=model.revision + 1))
             await other.commit()
-        return await original(session)
+        return await original(session, *args)
 
     monkeypatch.setattr(services, "load_context", load_then_write)
 
