@@ -191,7 +191,7 @@ async def options_for_missions(
     missions = await load_mission_inputs(session, sorted(set(mission_ids)))
     if not profiles or not missions:
         return {}
-    ctx = await load_context(session)
+    ctx = await load_context(session, settings.gates())
     return {m.id: score_options(m, profiles[0], ctx, settings) for m in missions}
 
 
