@@ -64,12 +64,13 @@ FLOOR_MAP = 0.91
 # labelled 0.258 (95th percentile 0.321), MAP 0.314 (95th percentile 0.355). Floors = today - 0.02,
 # rounded down: the engine changes of issue 12 must not lose ranking quality on the traps.
 FLOOR_EXTENDED_NDCG = 0.90
-FLOOR_EXTENDED_NDCG_POOL = 0.89
+FLOOR_EXTENDED_NDCG_POOL = 0.90
 FLOOR_EXTENDED_MAP = 0.91
-# Engine 2026.12-2: extended NDCG@5 labelled 0.924, pool 0.919, MAP 0.922; the floors above hold it
-# (0.90, 0.89 pool, 0.91). Its 7 evaluation-only missions, the traps the gates and the concepts are
-# for, went from 0.937 / 0.937 / 0.944 (2026.12-1: NDCG@5 pool / labelled / MAP) to 0.950 / 0.963 /
-# 0.933: floors 0.94 (pool and labelled) and 0.92, so losing the gates or the concepts fails.
+# Engine 2026.12-2: extended NDCG@5 labelled 0.924, pool 0.919, MAP 0.922: floors 0.90, 0.90 (pool,
+# raised from 0.89) and 0.91, about 0.02 under each. Its 7 evaluation-only missions, the traps the
+# gates and the concepts are for, went from 0.937 / 0.937 / 0.944 (2026.12-1: NDCG@5 pool / labelled /
+# MAP) to 0.950 / 0.963 / 0.933: floors 0.94 (pool and labelled) and 0.92, so losing the gates or the
+# concepts fails.
 FLOOR_TRAPS_NDCG = 0.94
 FLOOR_TRAPS_MAP = 0.92
 
