@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -42,6 +43,7 @@ PLACE_FEATURES = 2**20
 """Hash space of place names (cities and regions): collisions between real places are rare."""
 
 
+@lru_cache(maxsize=65_536)
 def place_feature(name: str) -> int | None:
     """Stable hashed column of a normalised place name (None when empty)."""
     key = normalise_tag(name)
