@@ -24,9 +24,9 @@ Choices worth knowing (see also the module constants):
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
