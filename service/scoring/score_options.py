@@ -41,8 +41,9 @@ OptionKind = Literal["availability", "tjm", "mobility", "competence", "days_per_
 KIND_ORDER: tuple[OptionKind, ...] = ("availability", "tjm", "mobility", "competence", "days_per_week")
 TARGET_LEVEL = 3
 """A required competence counts in full from level 3 (README, Matching): the level an option asks."""
-MIN_GAIN = 0.05
-"""Points: a smaller gain is rounding noise, not a reason to change anything."""
+MIN_GAIN = 0.5
+"""Points: a smaller gain would read "+less than 1 point", not a reason to change anything (the demo
+offered such options next to +40 ones)."""
 MAX_OPTIONS = 3
 MAX_COMPETENCE_OPTIONS = 2
 _ON_SITE_POLICIES = frozenset({"hybrid", "onsite"})
