@@ -25,7 +25,7 @@ from matching.explain import (
     explain_pair,
     skill_gaps,
 )
-from matching.factors import EXCLUSION_REASONS
+from matching.factors import EXCLUSION_REASONS, PRESENCE_CONFLICTS, on_site_reach
 from matching.inputs import (
     CONTEXT_IDS,
     FACTOR_NAMES,
@@ -54,6 +54,7 @@ __all__ = [
     "CONTEXT_IDS",
     "EXCLUSION_REASONS",
     "FACTOR_NAMES",
+    "PRESENCE_CONFLICTS",
     "REASON_CODES",
     "BudgetOption",
     "BudgetWarning",
@@ -79,6 +80,7 @@ __all__ = [
     "encode_profiles",
     "explain_pair",
     "labels_from_taxonomy",
+    "on_site_reach",
     "replace_profiles",
     "score_mission_against_pool",
     "skill_gaps",

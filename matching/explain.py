@@ -320,16 +320,9 @@ def mobility_reach(mission: MissionInput, profile: ProfileInput) -> tuple[str, s
     """How the freelancer can be on site in the mission's city: ("city", place) when it is their city,
     ("mobility", place) when it or its region is in their mobility, ("anywhere", "") when they are
     mobile anywhere in France; None when they cannot (or the mission names no city)."""
-    city = normalise_tag(mission.location)
-    if not city:
-        return None
-    if city == normalise_tag(profile.location):
-        return ("city", mission.location)
-    region = normalise_tag(mission.region)
-    for place in profile.mobility:
-        if normalise_tag(place) in (city, region) and normalise_tag(place):
-            return ("mobility", place)
-    return ("anywhere", "") if profile.mobility_anywhere else None
+    return f.on_site_reach(
+        mission.location, mission.region, profile.location, profile.mobility, profile.mobility_anywhere
+    )
 
 
 def _remote_reasons(mission: MissionInput, profile: ProfileInput, score: float | None) -> list[Reason]:

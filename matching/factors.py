@@ -24,7 +24,7 @@ Choices worth knowing (see also the module constants):
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -32,7 +32,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from matching.inputs import CONTEXT_IDS, ORIENTATIONS, REMOTE_POLICIES, REMOTE_PREFERENCES, Gates, RateGrid
+from matching.inputs import (
+    CONTEXT_IDS,
+    ORIENTATIONS,
+    REMOTE_POLICIES,
+    REMOTE_PREFERENCES,
+    Gates,
+    RateGrid,
+    normalise_tag,
+)
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
@@ -217,6 +225,25 @@ def presence_gate(preference: str, policy: str, needs_city: bool, present: bool,
     if needs_city and preference != "remote" and not present:
         return gates.other_city_factor
     return 1.0
+
+
+def on_site_reach(
+    city: str, region: str, location: str, mobility: Sequence[str], anywhere: bool
+) -> tuple[str, str] | None:
+    """How a freelancer living in `location` can be on site in `city` (of `region`): ("city", city),
+    ("mobility", the entry of their mobility naming the city or its region), ("anywhere", ""); None
+    when they cannot, or no city is given. The rule of the presence the engine encodes as places."""
+    key = normalise_tag(city)
+    if not key:
+        return None
+    if key == normalise_tag(location):
+        return ("city", city)
+    region_key = normalise_tag(region)
+    for place in mobility:
+        place_key = normalise_tag(place)
+        if place_key and place_key in (key, region_key):
+            return ("mobility", place)
+    return ("anywhere", "") if anywhere else None
 
 
 def exclusion_code(

@@ -85,6 +85,16 @@ class ReviewFacts(msgspec.Struct, kw_only=True):
     remote_preference: str
     mission_location: str | None
     remote_policy: str
+    mobility: list[str] = msgspec.field(default_factory=list)
+    """Where else the freelancer can work on site (cities or regions)."""
+    mobility_anywhere: bool = False
+    on_site: str | None = None
+    """How the freelancer can be at the mission's city: "city" (lives there), "mobility" (it or its
+    region is in their mobility), "anywhere" (anywhere in France); null when they cannot, or for a
+    remote mission or one that names no city."""
+    presence_gated: bool = False
+    """A presence gate scales the total: a work mode the freelancer refuses (remote-only on a hybrid
+    mission, on-site-only on a remote one), or a hybrid or on-site mission they cannot be at."""
 
 
 class ReviewItem(msgspec.Struct, kw_only=True):

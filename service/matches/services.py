@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching import Weights
+from matching import PRESENCE_CONFLICTS, Weights, on_site_reach
 from models import Account, Company, FreelancerProfile, Match, MatchDecision, Mission, RateBand
 from models.enums import MatchStatus, Role
 from service.auth.actor import Actor
@@ -37,6 +37,7 @@ from service.notifications.outbox import add_notifications
 from service.pagination import PageParams
 from service.people.duplicates import ids_with_duplicates
 from service.querying import page_total
+from service.reference.places import region_of
 from service.revisions import parse_if_match
 
 
@@ -297,11 +298,29 @@ _FACT_COLUMNS = (
     FreelancerProfile.remote_preference,
     Mission.location.label("mission_location"),
     Mission.remote_policy,
+    FreelancerProfile.mobility,
+    FreelancerProfile.mobility_anywhere,
 )
+
+
+def _presence(row: Any) -> tuple[str | None, bool]:
+    """How the freelancer can be at the mission's city (for a hybrid or on-site mission), and whether a
+    presence gate applies (the rules of `matching.factors.presence_gate`)."""
+    preference, policy = str(row.remote_preference), str(row.remote_policy)
+    mobility = [str(m) for m in row.mobility or ()]
+    city = row.mission_location or ""
+    reach = on_site_reach(city, region_of(city), row.location or "", mobility, bool(row.mobility_anywhere))
+    needs_city = policy != "remote" and bool(city.strip())
+    on_site = reach[0] if reach and needs_city else None  # a remote mission has no site to reach
+    gated = (preference, policy) in PRESENCE_CONFLICTS or (
+        needs_city and preference != "remote" and not reach
+    )
+    return on_site, gated
 
 
 def _facts(row: Any) -> ReviewFacts:
     over = max(0, math.ceil((row.tjm - row.tjm_max) * 100 / row.tjm_max)) if row.tjm_max else 0
+    on_site, presence_gated = _presence(row)
     return ReviewFacts(
         tjm=row.tjm,
         tjm_min=row.tjm_min,
@@ -316,6 +335,10 @@ def _facts(row: Any) -> ReviewFacts:
         remote_preference=str(row.remote_preference),
         mission_location=row.mission_location or None,
         remote_policy=str(row.remote_policy),
+        mobility=[str(m) for m in row.mobility or ()],
+        mobility_anywhere=bool(row.mobility_anywhere),
+        on_site=on_site,
+        presence_gated=presence_gated,
     )
 
 

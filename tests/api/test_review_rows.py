@@ -88,6 +88,10 @@ async def test_each_item_has_the_facts_side_by_side_and_its_two_strongest_reason
         "remote_preference": "remote",
         "mission_location": "Paris",
         "remote_policy": "hybrid",
+        "mobility": [],
+        "mobility_anywhere": False,
+        "on_site": None,
+        "presence_gated": True,  # remote-only on a hybrid mission
     }
     assert over["experience_band"] == "y5_10"
     within = items[pairs["within"].id]
@@ -207,3 +211,32 @@ async def test_a_decided_row_stays_in_view_and_approve_and_propose_is_one_step(
     assert flash.status_code == 200
     moved_on = (await web.get(f"/console/queue?mission_id={mission}", headers=ENGLISH)).text
     assert f'id="match-{first}"' not in moved_on and f'id="match-{second}"' not in moved_on
+
+
+async def test_the_place_fact_says_how_the_freelancer_can_be_on_site_and_flags_a_presence_gate(
+    web: Client, operator: Caller, work_queue: RecordingWorkQueue
+) -> None:
+    """A Lyon freelancer whose mobility covers Paris (its region) is present at a Paris hybrid mission;
+    one without mobility is not, and the console flags that place like a rate over the budget."""
+    mobile = await register_freelancer(
+        web, full_name="Chloé Mobile", location="Lyon", mobility=["Île-de-France"]
+    )
+    still = await register_freelancer(web, full_name="Denis Stays", location="Lyon")
+    company = await register_company(web)
+    work_queue.inline = True
+    mission = await post_mission(web, company, title="Paris mission", tjm_max=700)
+    queue = await web.get(f"/api/v1/review-queue?mission_id={mission['id']}", headers=operator.headers)
+    items = {item["match"]["freelancer_id"]: item for item in queue.json()["items"]}
+    assert items[mobile.id]["facts"]["on_site"] == "mobility"
+    assert items[mobile.id]["facts"]["presence_gated"] is False
+    assert items[still.id]["facts"]["on_site"] is None
+    assert items[still.id]["facts"]["presence_gated"] is True
+    assert items[mobile.id]["match"]["score"] > items[still.id]["match"]["score"]
+    await _sign_in(web, operator.api_key)
+    page = (await web.get(f"/console/queue?mission_id={mission['id']}", headers=ENGLISH)).text
+    mobile_row = _row(page, items[mobile.id]["match"]["id"])
+    assert "Place Lyon (mobility: Île-de-France), hybrid · mission hybrid, Paris" in mobile_row
+    raw = re.search(rf'<tr id="match-{items[still.id]["match"]["id"]}".*?</tr>', page, re.S)
+    assert raw and re.search(r'<li class="fact-wide fact-bad">\s*<span class="fact-name">Place', raw.group(0))
+    french = (await web.get(f"/console/queue?mission_id={mission['id']}")).text
+    assert "Lyon (mobilité\u00a0: Île-de-France)" in html.unescape(french)
