@@ -23,11 +23,13 @@ from matching.explain import (
     budget_advice,
     budget_warning,
     explain_pair,
+    mobility_reach,
     skill_gaps,
 )
-from matching.factors import EXCLUSION_REASONS, PRESENCE_CONFLICTS, on_site_reach
+from matching.factors import EXCLUSION_REASONS, on_site_reach, presence_flaw
 from matching.inputs import (
     CONTEXT_IDS,
+    DEFAULT_GATES,
     FACTOR_NAMES,
     Gates,
     MissionInput,
@@ -52,9 +54,9 @@ from matching.pool import (
 __all__ = [
     "ALGORITHM_VERSION",
     "CONTEXT_IDS",
+    "DEFAULT_GATES",
     "EXCLUSION_REASONS",
     "FACTOR_NAMES",
-    "PRESENCE_CONFLICTS",
     "REASON_CODES",
     "BudgetOption",
     "BudgetWarning",
@@ -80,7 +82,9 @@ __all__ = [
     "encode_profiles",
     "explain_pair",
     "labels_from_taxonomy",
+    "mobility_reach",
     "on_site_reach",
+    "presence_flaw",
     "replace_profiles",
     "score_mission_against_pool",
     "skill_gaps",

@@ -36,6 +36,7 @@ from matching.factors import (
     tjm_fit,
 )
 from matching.inputs import (
+    DEFAULT_GATES,
     FACTOR_NAMES,
     REMOTE_POLICIES,
     REMOTE_PREFERENCES,
@@ -59,8 +60,6 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 I8 = npt.NDArray[np.int8]
 Bool = npt.NDArray[np.bool_]
-
-DEFAULT_GATES = Gates()
 
 _ROUNDING_MARGIN = 0.011
 """A pair in the rounded top-k has a raw score ≥ (k-th raw score − 0.01); 0.001 of float slack."""

@@ -12,11 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from matching import factors as f
 from matching.concepts import Lexicon
-from matching.inputs import Gates, MissionInput, ProfileInput, RateBand, RateGrid, Vocabulary, normalise_tag
+from matching.inputs import (
+    DEFAULT_GATES,
+    Gates,
+    MissionInput,
+    ProfileInput,
+    RateBand,
+    RateGrid,
+    Vocabulary,
+    normalise_tag,
+)
 from matching.text import mission_text, profile_text, text_similarity_of
 
 Tone = Literal["positive", "neutral", "negative"]
@@ -294,10 +304,19 @@ def _competence_reasons(
     return reasons
 
 
+@lru_cache(maxsize=4_096)
+def _concepts_of(lexicon: Lexicon, text: str) -> tuple[str, ...]:
+    """`Lexicon.concept_ids`, remembered: a scoring run explains one mission's text against each of its
+    candidates, and one profile's text for each mission it is kept for."""
+    return lexicon.concept_ids(text)
+
+
 def _shared_concepts(mission: MissionInput, profile: ProfileInput, lexicon: Lexicon) -> list[Reason]:
     """The concepts of the lexicon both texts name, whatever their language: what the text part of the
     competence factor found in common ("recette" in the mission, "acceptance testing" in the profile)."""
-    both = set(lexicon.concept_ids(mission_text(mission))) & set(lexicon.concept_ids(profile_text(profile)))
+    both = set(_concepts_of(lexicon, mission_text(mission))) & set(
+        _concepts_of(lexicon, profile_text(profile))
+    )
     shared = [c for c in lexicon.ids if c in both]
     if not shared:
         return []
@@ -348,48 +367,40 @@ def _gate_reasons(mission: MissionInput, profile: ProfileInput, gates: Gates) ->
     """The deal-breaker gates that bite, each with the multiplier it puts on the total."""
     reasons: list[Reason] = []
     rate = f.rate_gate(profile.tjm, mission.tjm_max, gates)
-    if rate < 1.0:
-        over = (profile.tjm - mission.tjm_max) / mission.tjm_max
-        zone = (
-            "small"
-            if over <= gates.rate_small_over
-            else "demoted"
-            if over <= gates.rate_hard_over
-            else "hard"
-        )
+    zone = f.rate_zone(profile.tjm, mission.tjm_max, gates)
+    if zone != "within" and rate < 1.0:
         params: Params = {
             "tjm": profile.tjm,
             "budget_max": mission.tjm_max,
-            "over_percent": round(100.0 * over, 1),
+            "over_percent": round(100.0 * (profile.tjm - mission.tjm_max) / mission.tjm_max, 1),
             "small_percent": round(100.0 * gates.rate_small_over, 1),
             "hard_percent": round(100.0 * gates.rate_hard_over, 1),
             "multiplier": round(rate, 4),
         }
         reasons.append(Reason(f"gate_rate_{zone}", "gate", "negative", params))
-    mode = (profile.remote_preference, mission.remote_policy)
-    needs_city = mission.remote_policy != "remote" and bool(normalise_tag(mission.location))
+    preference, policy = profile.remote_preference, mission.remote_policy
+    needs_city = policy != "remote" and bool(normalise_tag(mission.location))
     present = mobility_reach(mission, profile) is not None
-    presence = f.presence_gate(mode[0], mode[1], needs_city, present, gates)
-    if presence < 1.0:
-        if mode in f.PRESENCE_CONFLICTS:
-            params = {"preference": mode[0], "policy": mode[1], "multiplier": round(presence, 4)}
-            reasons.append(Reason("gate_work_mode", "gate", "negative", params))
-        else:
-            params = {
-                "city": mission.location,
-                "profile_city": profile.location or None,
-                "mobility": list(profile.mobility),
-                "multiplier": round(presence, 4),
-            }
-            reasons.append(Reason("gate_other_city", "gate", "negative", params))
+    flaw = f.presence_flaw(preference, policy, needs_city, present)
+    presence = f.presence_gate(preference, policy, needs_city, present, gates)
+    if flaw == "work_mode" and presence < 1.0:
+        params = {"preference": preference, "policy": policy, "multiplier": round(presence, 4)}
+        reasons.append(Reason("gate_work_mode", "gate", "negative", params))
+    elif flaw == "other_city" and presence < 1.0:
+        params = {
+            "city": mission.location,
+            "profile_city": profile.location or None,
+            "mobility": list(profile.mobility),
+            "multiplier": round(presence, 4),
+        }
+        reasons.append(Reason("gate_other_city", "gate", "negative", params))
     offered, asked = profile.days_per_week, mission.days_per_week
+    shortfall = f.days_shortfall(offered, asked)
     days = f.days_gate(offered, asked, gates)
-    if offered < asked and days < 1.0:
-        one_short = offered == asked - 1 and 2 * offered > asked  # the rule of `factors.days_gate`
+    if shortfall != "none" and days < 1.0:
         params = {"days_per_week": offered, "days_asked": asked, "multiplier": round(days, 4)}
-        reasons.append(
-            Reason("gate_days_short" if one_short else "gate_days_hard", "gate", "negative", params)
-        )
+        code = "gate_days_short" if shortfall == "one" else "gate_days_hard"
+        reasons.append(Reason(code, "gate", "negative", params))
     return reasons
 
 
@@ -495,7 +506,7 @@ def explain_pair(
     if exclusion != "remote_incompatible":
         reasons.extend(_remote_reasons(mission, profile, scores.get("remote_location")))
     if not exclusion:
-        reasons.extend(_gate_reasons(mission, profile, gates or Gates()))
+        reasons.extend(_gate_reasons(mission, profile, gates or DEFAULT_GATES))
     reasons.extend(_context_reasons(mission, profile, vocab))
     reasons.append(_orientation_reason(mission, profile, scores.get("orientation")))
 

@@ -27,6 +27,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -190,14 +191,31 @@ def coverage_gate(coverage: float) -> float:
     return min(1.0, coverage / COVERAGE_GATE)
 
 
-def rate_gate(tjm: float, tjm_max: float, gates: Gates) -> float:
-    """Multiplier of the total for a rate over the budget's maximum (see `Gates`)."""
+RateZone = Literal["within", "small", "demoted", "hard"]
+DaysShortfall = Literal["none", "one", "more"]
+PresenceFlaw = Literal["work_mode", "other_city"]
+
+
+def rate_zone(tjm: float, tjm_max: float, gates: Gates) -> RateZone:
+    """Where a rate stands against the budget's maximum: within it, a little over (up to
+    `rate_small_over`), demoted (up to `rate_hard_over`) or beyond (see `Gates`)."""
     over = tjm / tjm_max - 1.0
     if over <= 0.0:
-        return 1.0
+        return "within"
     if over <= gates.rate_small_over:
+        return "small"
+    return "demoted" if over <= gates.rate_hard_over else "hard"
+
+
+def rate_gate(tjm: float, tjm_max: float, gates: Gates) -> float:
+    """Multiplier of the total for a rate over the budget's maximum (see `Gates`)."""
+    zone = rate_zone(tjm, tjm_max, gates)
+    over = tjm / tjm_max - 1.0
+    if zone == "within":
+        return 1.0
+    if zone == "small":
         return 1.0 - (1.0 - gates.rate_small_factor) * over / gates.rate_small_over
-    if over <= gates.rate_hard_over:
+    if zone == "demoted":
         span = gates.rate_hard_over - gates.rate_small_over
         return (
             gates.rate_small_factor
@@ -206,25 +224,41 @@ def rate_gate(tjm: float, tjm_max: float, gates: Gates) -> float:
     return gates.rate_hard_factor
 
 
-def days_gate(offered: int, asked: int, gates: Gates) -> float:
-    """Multiplier of the total for fewer days per week than asked: one day short while offering more
-    than half of them is `days_short_factor`, more is `days_hard_factor`."""
+def days_shortfall(offered: int, asked: int) -> DaysShortfall:
+    """Days per week against those asked: none short, one short while offering more than half of them,
+    or more."""
     if offered >= asked:
+        return "none"
+    return "one" if asked - offered == 1 and 2 * offered > asked else "more"
+
+
+def days_gate(offered: int, asked: int, gates: Gates) -> float:
+    """Multiplier of the total for fewer days per week than asked: `days_short_factor` one day short
+    (`days_shortfall`), `days_hard_factor` more."""
+    shortfall = days_shortfall(offered, asked)
+    if shortfall == "none":
         return 1.0
-    if asked - offered == 1 and 2 * offered > asked:
-        return gates.days_short_factor
-    return gates.days_hard_factor
+    return gates.days_short_factor if shortfall == "one" else gates.days_hard_factor
+
+
+def presence_flaw(preference: str, policy: str, needs_city: bool, present: bool) -> PresenceFlaw | None:
+    """A presence the freelancer cannot give: a work mode they refuse (`PRESENCE_CONFLICTS`), or, for a
+    mission with a city (`needs_city`: hybrid or on-site), not being able to be there (`present`: lives
+    there, or it or its region is in their mobility; a remote-only freelancer is judged by the work
+    mode alone)."""
+    if (preference, policy) in PRESENCE_CONFLICTS:
+        return "work_mode"
+    if needs_city and preference != "remote" and not present:
+        return "other_city"
+    return None
 
 
 def presence_gate(preference: str, policy: str, needs_city: bool, present: bool, gates: Gates) -> float:
-    """Multiplier of the total for a presence the freelancer cannot give: a work mode they refuse
-    (`PRESENCE_CONFLICTS`), or, for a mission with a city (`needs_city`: hybrid or on-site), not being
-    able to be there (`present`: lives there, or it or its region is in their mobility)."""
-    if (preference, policy) in PRESENCE_CONFLICTS:
-        return gates.work_mode_factor
-    if needs_city and preference != "remote" and not present:
-        return gates.other_city_factor
-    return 1.0
+    """Multiplier of the total for a `presence_flaw`."""
+    flaw = presence_flaw(preference, policy, needs_city, present)
+    if flaw is None:
+        return 1.0
+    return gates.work_mode_factor if flaw == "work_mode" else gates.other_city_factor
 
 
 def on_site_reach(
@@ -583,7 +617,7 @@ def mode_days_gate_table(gates: Gates) -> F32:
     for p, policy in enumerate(REMOTE_POLICIES):
         for asked in range(1, DAYS + 1):
             for r, preference in enumerate(REMOTE_PREFERENCES):
-                mode = gates.work_mode_factor if (preference, policy) in PRESENCE_CONFLICTS else 1.0
+                mode = presence_gate(preference, policy, False, True, gates)  # the work mode alone
                 for offered in range(1, DAYS + 1):
                     value = mode * days_gate(offered, asked, gates)
                     table[p * DAYS + asked - 1, r * DAYS + offered - 1] = value

@@ -457,6 +457,10 @@ class Gates:
         return cls(**{k: float(v) for k, v in data.items()})
 
 
+DEFAULT_GATES = Gates()
+"""The gates when a caller names none (the service passes `Settings.gates()`)."""
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """Column order of the encoded arrays, built by the caller from the taxonomy.

@@ -159,9 +159,7 @@ def score_files(
         batch = encode_missions(missions, vocab, grid)
     except (KeyError, ValueError) as exc:
         raise BatchInputError(f"{missions_path}: {exc}") from exc
-    results = top_matches(
-        batch, pool, grid, weights or Weights(), k=top_k, min_score=min_score, gates=gates or Gates()
-    )
+    results = top_matches(batch, pool, grid, weights or Weights(), k=top_k, min_score=min_score, gates=gates)
     by_id = {p.id: (p, i) for i, p in enumerate(profiles)}
     out = []
     with use_locale(lang):

@@ -10,7 +10,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching import Gates, MissionInput, PastRole, ProfileInput, RateBand, RateGrid, Vocabulary
+from matching import (
+    DEFAULT_GATES,
+    Gates,
+    MissionInput,
+    PastRole,
+    ProfileInput,
+    RateBand,
+    RateGrid,
+    Vocabulary,
+)
 from models import FreelancerProfile, Mission, TaxonomyItem
 from models import RateBand as RateBandRow
 from models.enums import COMPETENCE_KINDS, MissionStatus, TaxonomyKind
@@ -134,9 +143,6 @@ def mission_input(mission: Mission) -> MissionInput:
         required=[c.competence_id for c in mission.competences if c.required],
         nice=[c.competence_id for c in mission.competences if not c.required],
     )
-
-
-DEFAULT_GATES = Gates()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching import PRESENCE_CONFLICTS, Weights, on_site_reach
+from matching import Weights, on_site_reach, presence_flaw
 from models import Account, Company, FreelancerProfile, Match, MatchDecision, Mission, RateBand
 from models.enums import MatchStatus, Role
 from service.auth.actor import Actor
@@ -305,17 +305,14 @@ _FACT_COLUMNS = (
 
 def _presence(row: Any) -> tuple[str | None, bool]:
     """How the freelancer can be at the mission's city (for a hybrid or on-site mission), and whether a
-    presence gate applies (the rules of `matching.factors.presence_gate`)."""
+    presence gate applies (`matching.factors.presence_flaw`)."""
     preference, policy = str(row.remote_preference), str(row.remote_policy)
     mobility = [str(m) for m in row.mobility or ()]
     city = row.mission_location or ""
     reach = on_site_reach(city, region_of(city), row.location or "", mobility, bool(row.mobility_anywhere))
     needs_city = policy != "remote" and bool(city.strip())
     on_site = reach[0] if reach and needs_city else None  # a remote mission has no site to reach
-    gated = (preference, policy) in PRESENCE_CONFLICTS or (
-        needs_city and preference != "remote" and not reach
-    )
-    return on_site, gated
+    return on_site, presence_flaw(preference, policy, needs_city, reach is not None) is not None
 
 
 def _facts(row: Any) -> ReviewFacts:

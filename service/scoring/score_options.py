@@ -20,7 +20,7 @@ import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from matching import MissionInput, ProfileInput, encode_missions, encode_profiles
+from matching import MissionInput, ProfileInput, encode_missions, encode_profiles, mobility_reach
 from matching.engine import score_pairs
 from matching.inputs import normalise_tag
 from models import Match, Mission
@@ -91,16 +91,6 @@ class ScoreOptions:
     options: tuple[ScoreOption, ...]
 
 
-def _present_in(mission: MissionInput, profile: ProfileInput) -> bool:
-    """Whether the freelancer already works on site where the mission is (city, mobility or region)."""
-    if profile.mobility_anywhere:
-        return True
-    places = {normalise_tag(profile.location), *(normalise_tag(m) for m in profile.mobility)}
-    return normalise_tag(mission.location) in places or (
-        bool(mission.region) and normalise_tag(mission.region) in places
-    )
-
-
 def build_variants(mission: MissionInput, profile: ProfileInput) -> list[Variant]:
     """Every single change that applies to this pair, in `KIND_ORDER` (required competences in the
     mission's order)."""
@@ -113,7 +103,7 @@ def build_variants(mission: MissionInput, profile: ProfileInput) -> list[Variant
     if (
         mission.remote_policy in _ON_SITE_POLICIES
         and normalise_tag(mission.location)
-        and not _present_in(mission, profile)
+        and mobility_reach(mission, profile) is None
     ):
         changed = replace(profile, mobility=(*profile.mobility, mission.location))
         variants.append(Variant("mobility", mission.location, changed))
