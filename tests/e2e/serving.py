@@ -7,12 +7,12 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -28,6 +28,8 @@ from service.settings import Settings
 from tests.conftest import make_settings, unavailable
 from tests.factories import load_scored_demo
 from tests.work_queue import RecordingWorkQueue
+
+T = TypeVar("T")
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -105,13 +107,22 @@ async def _prepare_console(settings: Settings) -> tuple[dict[str, str], int]:
         await database.dispose()
 
 
+def prepared_settings(
+    data_dir: Path, prepare: Callable[[Settings], Awaitable[T]], database: str = "portal.db"
+) -> tuple[Settings, T]:
+    """Settings on a fresh SQLite database in `data_dir`, filled by `prepare`, and what it returned.
+
+    `prepare` runs in a thread of its own: Playwright's sync API keeps an event loop running in the
+    main thread."""
+    settings = make_settings(f"sqlite+aiosqlite:///{data_dir / database}", data_dir)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return settings, pool.submit(asyncio.run, prepare(settings)).result()
+
+
 @contextmanager
 def served_console(data_dir: Path) -> Iterator[ConsoleSite]:
     """The real app on a fresh SQLite database in `data_dir`, with every demo mission scored."""
-    settings = make_settings(f"sqlite+aiosqlite:///{data_dir / 'console.db'}", data_dir)
-    # A thread of its own: Playwright's sync API keeps an event loop running in the main thread.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        keys, budget_mission_id = pool.submit(asyncio.run, _prepare_console(settings)).result()
+    settings, (keys, budget_mission_id) = prepared_settings(data_dir, _prepare_console, "console.db")
     app = create_app(settings, work_queue=RecordingWorkQueue(settings))
     with served(app, "console") as url:
         yield ConsoleSite(url, keys, budget_mission_id)

@@ -9,10 +9,8 @@ Without /usr/bin/chromium these tests are skipped locally and fail in CI (CI=tru
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -30,8 +28,7 @@ from service.app import create_app
 from service.db import Database
 from service.fixtures_loader import load_reference_data
 from service.settings import Settings
-from tests.conftest import make_settings
-from tests.e2e.serving import launched_chromium, require_chromium, served
+from tests.e2e.serving import launched_chromium, prepared_settings, require_chromium, served
 from tests.factories import Caller, create_operator, freelancer_payload
 from tests.web_client import PASSWORD, create_web_account
 from tests.work_queue import RecordingWorkQueue
@@ -97,10 +94,7 @@ def chromium() -> Path:
 
 @pytest.fixture(scope="module")
 def site(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    data_dir = tmp_path_factory.mktemp("portal-company-e2e")
-    settings = make_settings(f"sqlite+aiosqlite:///{data_dir / 'portal.db'}", data_dir)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright's sync API owns the main thread's loop
-        operator, bands = pool.submit(asyncio.run, _prepare(settings)).result()
+    settings, (operator, bands) = prepared_settings(tmp_path_factory.mktemp("portal-company-e2e"), _prepare)
     # Scoring runs inline, as a worker would, so a posted mission has its matches at once.
     app = create_app(settings, work_queue=RecordingWorkQueue(settings, inline=True))
     with served(app, "web app") as url:

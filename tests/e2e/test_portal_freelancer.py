@@ -8,10 +8,8 @@ Without /usr/bin/chromium these tests are skipped locally and fail in CI (CI=tru
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -25,8 +23,7 @@ from service.fixtures_loader import load_reference_data
 from service.freelancers.schemas import CompetenceLevel, ProfileCreate, Reference
 from service.freelancers.services import create_profile_for_account
 from service.settings import Settings
-from tests.conftest import make_settings
-from tests.e2e.serving import launched_chromium, require_chromium, save_screenshot, served
+from tests.e2e.serving import launched_chromium, prepared_settings, require_chromium, save_screenshot, served
 from tests.web_client import PASSWORD, create_web_account
 from tests.work_queue import RecordingWorkQueue
 
@@ -62,10 +59,7 @@ async def _prepare(settings: Settings) -> None:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_chromium()
-    data_dir = tmp_path_factory.mktemp("portal-freelancer-e2e")
-    settings = make_settings(f"sqlite+aiosqlite:///{data_dir / 'portal.db'}", data_dir)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright's sync API owns the main thread's loop
-        pool.submit(asyncio.run, _prepare(settings)).result()
+    settings, _ = prepared_settings(tmp_path_factory.mktemp("portal-freelancer-e2e"), _prepare)
     with served(create_app(settings, work_queue=RecordingWorkQueue(settings)), "portal") as url:
         yield url
 

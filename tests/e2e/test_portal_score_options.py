@@ -9,10 +9,8 @@ Without /usr/bin/chromium these tests are skipped locally and fail in CI (CI=tru
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,9 +26,8 @@ from service.fixtures_loader import load_reference_data
 from service.freelancers.schemas import CompetenceLevel, ProfileCreate
 from service.freelancers.services import create_profile_for_account
 from service.settings import Settings
-from tests.conftest import make_settings
 from tests.e2e.accessibility import axe_violations, describe, no_horizontal_scroll
-from tests.e2e.serving import launched_chromium, require_chromium, save_screenshot, served
+from tests.e2e.serving import launched_chromium, prepared_settings, require_chromium, save_screenshot, served
 from tests.factories import company_payload, create_operator, mission_payload
 from tests.web_client import PASSWORD, create_web_account
 from tests.work_queue import RecordingWorkQueue
@@ -93,10 +90,7 @@ def _decide(http: httpx.Client, key: str, match_id: int, action: str) -> None:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     require_chromium()
-    data_dir = tmp_path_factory.mktemp("portal-score-options-e2e")
-    settings = make_settings(f"sqlite+aiosqlite:///{data_dir / 'portal.db'}", data_dir)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright's sync API owns the main thread's loop
-        operator_key = pool.submit(asyncio.run, _prepare(settings)).result()
+    settings, operator_key = prepared_settings(tmp_path_factory.mktemp("portal-score-options-e2e"), _prepare)
     app = create_app(settings, work_queue=RecordingWorkQueue(settings, inline=True))
     with served(app, "portal") as url, httpx.Client(base_url=url, timeout=30) as http:
         company = http.post("/api/v1/companies", json=company_payload(name="Néobanque SA"))
