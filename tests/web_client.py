@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from litestar.testing import AsyncTestClient
 
-from models import Account
+from models import Account, FreelancerProfile
 from models.base import utcnow
 from models.enums import Role
 from service.accounts.passwords import hash_password
@@ -81,3 +81,16 @@ class WebBrowser:
         )
         assert response.status_code == 303, f"sign-in refused: {response.status_code} {response.text[:300]}"
         return response
+
+
+async def give_web_password(database: Database, profile_id: int) -> str:
+    """Let an API-registered freelancer sign in to the web app: PASSWORD and a verified e-mail on the
+    profile's account; returns the e-mail to sign in with."""
+    async with database.session() as session:
+        profile = await session.get(FreelancerProfile, profile_id)
+        assert profile is not None
+        account = await session.get(Account, profile.account_id)
+        assert account is not None
+        account.password_hash, account.email_verified_at = hash_password(PASSWORD), utcnow()
+        await session.commit()
+        return account.email

@@ -61,4 +61,3 @@ async def test_ties_rank_by_profile_then_mission_id_like_the_engine(
     assert by_profile == [second_mission, first_mission]  # 88 before 70
     by_profile = await _listed(client, f"/api/v1/freelancers/{low}/matches", operator, "mission_id")
     assert by_profile == [first_mission, second_mission]  # tied at 70: the lower mission id first
-

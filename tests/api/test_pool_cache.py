@@ -20,10 +20,10 @@ from tests.pool_equality import assert_same_pool
 Client = AsyncTestClient[Any]
 
 
-
 def input_of(active: ActivePool, profile_id: int) -> ProfileInput | None:
     """The cached input of this profile, None when it is not in the pool."""
     return next((p for p in active.profiles if p.id == profile_id), None)
+
 
 async def cached(database: Database) -> ActivePool:
     async with database.session() as session:

@@ -14,11 +14,10 @@ from sqlalchemy import func, select, update
 from models import Account, FreelancerProfile, MatchDecision
 from models.base import utcnow
 from models.enums import Role
-from service.accounts.passwords import hash_password
 from service.db import Database
 from service.i18n.formatting import DISPLAY_TIMEZONE
 from tests.factories import Caller, post_mission, register_company, register_freelancer
-from tests.web_client import PASSWORD, WebBrowser, create_web_account
+from tests.web_client import WebBrowser, create_web_account, give_web_password
 from tests.work_queue import RecordingWorkQueue
 
 Client = AsyncTestClient[Any]
@@ -337,17 +336,6 @@ async def test_other_roles_get_a_403_page(client: Client, database: Database) ->
 # Proposals: an API-registered freelancer given a password, a company's mission, an operator's proposal.
 
 
-async def _web_password(database: Database, profile_id: int) -> str:
-    async with database.session() as session:
-        profile = await session.get(FreelancerProfile, profile_id)
-        assert profile is not None
-        account = await session.get(Account, profile.account_id)
-        assert account is not None
-        account.password_hash, account.email_verified_at = hash_password(PASSWORD), utcnow()
-        await session.commit()
-        return account.email
-
-
 async def _decide(client: Client, caller: Caller, match_id: int, action: str, reason: str = "") -> Any:
     current = (await client.get(f"/api/v1/matches/{match_id}", headers=caller.headers)).json()
     response = await client.post(
@@ -381,7 +369,7 @@ async def test_the_inbox_shows_only_my_proposed_matches_and_records_my_answer(
     await _decide(client, operator, theirs, "propose")
 
     browser = WebBrowser(client)
-    await browser.sign_in(await _web_password(database, me.id))
+    await browser.sign_in(await give_web_password(database, me.id))
     inbox = await browser.get("/proposals")
     assert inbox.status_code == 200
     assert "CTO de transition paiements" in inbox.text and f'href="/proposals/{mine}"' in inbox.text
@@ -432,7 +420,7 @@ async def test_declining_with_a_reason_is_in_the_history(
     await _decide(client, operator, match_id, "approve")
     await _decide(client, operator, match_id, "propose")
     browser = WebBrowser(client, language="en")
-    await browser.sign_in(await _web_password(database, me.id))
+    await browser.sign_in(await give_web_password(database, me.id))
     declined = await browser.submit(
         f"/proposals/{match_id}",
         f"/proposals/{match_id}/answer",

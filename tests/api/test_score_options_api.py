@@ -10,12 +10,9 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from models import Account, FreelancerProfile
-from models.base import utcnow
-from service.accounts.passwords import hash_password
 from service.db import Database
 from tests.factories import Caller, post_mission, register_company, register_freelancer
-from tests.web_client import PASSWORD, WebBrowser
+from tests.web_client import WebBrowser, give_web_password
 from tests.work_queue import RecordingWorkQueue
 
 Client = AsyncTestClient[Any]
@@ -117,17 +114,6 @@ async def test_an_open_mission_is_readable_and_other_roles_are_refused(
     assert (await client.get(_url(other_mission["id"]), headers=me.headers)).status_code == 404
 
 
-async def _web_password(database: Database, profile_id: int) -> str:
-    async with database.session() as session:
-        profile = await session.get(FreelancerProfile, profile_id)
-        assert profile is not None
-        account = await session.get(Account, profile.account_id)
-        assert account is not None
-        account.password_hash, account.email_verified_at = hash_password(PASSWORD), utcnow()
-        await session.commit()
-        return account.email
-
-
 def _block(page: str) -> list[str]:
     """The options listed in the inbox's "what would raise your score" blocks."""
     sections = re.findall(r'<section class="score-options".*?</section>', page, flags=re.S)
@@ -146,7 +132,7 @@ async def test_the_inbox_shows_what_would_raise_my_score_in_french_and_english(
     )
     for mission in (late_mission, fitting_mission):
         await _propose(client, operator, mission["id"], me.id)
-    email = await _web_password(database, me.id)
+    email = await give_web_password(database, me.id)
 
     french = WebBrowser(client)
     await french.sign_in(email)
