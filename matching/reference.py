@@ -170,7 +170,7 @@ def rate_gate(mission: MissionInput, profile: ProfileInput, gates: Gates) -> flo
 
 def presence_gate(mission: MissionInput, profile: ProfileInput, gates: Gates) -> float:
     mode = (profile.remote_preference, mission.remote_policy)
-    if mode in (("remote", "hybrid"), ("onsite", "remote")):
+    if mode in f.PRESENCE_CONFLICTS:
         return gates.work_mode_factor
     on_site_mission = mission.remote_policy != "remote" and bool(norm(mission.location))
     if on_site_mission and profile.remote_preference != "remote" and not present(mission, profile):
